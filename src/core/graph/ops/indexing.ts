@@ -1,0 +1,40 @@
+// Indexing ops: Gather (embedding rows), GatherElements (chosen-token log-probs) and the scatters
+// their gradients need. Int32 indices keep GatherElements on the WebGPU EP.
+import type { Value } from '../graph.ts';
+import { normAxis } from '../shape.ts';
+import { type OpSpec, attrInt, one } from './spec.ts';
+import { cast } from './elementwise.ts';
+import { unsqueeze, zerosLike } from './layout.ts';
+
+export const gather = (data: Value, indices: Value, axis = 0): Value => data.graph.node('Gather', [data, indices], { axis })[0];
+export const gatherElements = (data: Value, indices: Value, axis: number): Value =>
+  data.graph.node('GatherElements', [data, indices], { axis })[0];
+
+const sameAsData = (ctx: Parameters<OpSpec['infer']>[0]) => [{ dtype: one(ctx).dtype, shape: one(ctx).shape }];
+
+export const indexingOps: Record<string, OpSpec> = {
+  Gather: {
+    infer: (ctx) => {
+      const [data, idx] = [one(ctx, 0), one(ctx, 1)];
+      const axis = normAxis(attrInt(ctx.attrs, 'axis', 0), data.shape.length, `Gather ${ctx.name}`);
+      return [{ dtype: data.dtype, shape: [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)] }];
+    },
+    // Rows gathered more than once get their gradients summed (ScatterND with reduction=add).
+    vjp: ({ attrs, node, inputs: [data, idx] }, [g]) => {
+      if (attrInt(attrs, 'axis', 0) !== 0) throw new Error(`Gather ${node.name}: gradient supports axis 0 only`);
+      return [
+        () => data!.graph.node('ScatterND', [zerosLike(data!), unsqueeze(cast(idx!, 'int64'), [-1]), g!], { reduction: 'add' })[0],
+        null,
+      ];
+    },
+  },
+  GatherElements: {
+    infer: (ctx) => [{ dtype: one(ctx, 0).dtype, shape: one(ctx, 1).shape }],
+    vjp: ({ attrs, inputs: [data, idx] }, [g]) => [
+      () => data!.graph.node('ScatterElements', [zerosLike(data!), idx!, g!], { axis: attrInt(attrs, 'axis', 0), reduction: 'add' })[0],
+      null,
+    ],
+  },
+  ScatterND: { infer: sameAsData },
+  ScatterElements: { infer: sameAsData },
+};

@@ -1,0 +1,66 @@
+// Graph -> ONNX ModelProto bytes (opset 18, IR 8), through onnx-proto's generated protobuf code.
+import onnxProto, { type onnx as P } from 'onnx-proto';
+import type { TensorData } from '../tensor.ts';
+import type { AttrValue, Graph } from './graph.ts';
+import { OPS } from './ops/index.ts';
+import { ONNX_DTYPE } from './onnxTypes.ts';
+import type { Shape } from './shape.ts';
+
+export const OPSET = 18;
+const IR_VERSION = 8;
+// onnx-proto is CommonJS: its namespace arrives as the default export in Node and in Vite alike.
+const { onnx } = onnxProto;
+
+export function serializeModel(graph: Graph, docString = ''): Uint8Array {
+  const model = onnx.ModelProto.create({
+    irVersion: IR_VERSION,
+    producerName: 'gvu-playground',
+    docString,
+    opsetImport: [{ domain: '', version: OPSET }],
+    graph: toGraphProto(graph),
+  });
+  return onnx.ModelProto.encode(model).finish();
+}
+
+function toGraphProto(graph: Graph): P.IGraphProto {
+  const info = (name: string) => valueInfo(name, graph.value(name).dtype, graph.value(name).shape);
+  return {
+    name: graph.name,
+    input: graph.inputs.map(info),
+    output: graph.outputs.map(info),
+    initializer: [...graph.initializers].map(([name, t]) => tensorProto(name, t)),
+    node: graph.nodes.map((n) => ({
+      opType: n.op,
+      name: n.name,
+      input: [...n.inputs],
+      output: [...n.outputs],
+      attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v, OPS[n.op].floatAttrs?.includes(k) ?? false)),
+    })),
+  };
+}
+
+function valueInfo(name: string, dtype: TensorData['dtype'], shape: Shape): P.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType: ONNX_DTYPE[dtype],
+        // Shapes are symbolic when unknown ('?3'): write them as plain dim_params without a name.
+        shape: { dim: shape.map((d) => (typeof d === 'number' ? { dimValue: d } : d.startsWith('?') ? {} : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+export function tensorProto(name: string, t: TensorData): P.ITensorProto {
+  const bytes = new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
+  return { name, dims: [...t.dims], dataType: ONNX_DTYPE[t.dtype], rawData: bytes.slice() };
+}
+
+function attribute(name: string, v: AttrValue, isFloat: boolean): P.IAttributeProto {
+  const T = onnx.AttributeProto.AttributeType;
+  if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
+  if (typeof v === 'number') return isFloat ? { name, type: T.FLOAT, f: v } : { name, type: T.INT, i: v };
+  if (Array.isArray(v)) return isFloat ? { name, type: T.FLOATS, floats: [...v] } : { name, type: T.INTS, ints: [...v] };
+  return { name, type: T.TENSOR, t: tensorProto('', v as TensorData) };
+}

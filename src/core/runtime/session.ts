@@ -1,0 +1,58 @@
+// The runtime contract every backend implements, and the checks every run goes through
+// (missing feeds, wrong dtype or rank) so a failure names the tensor at fault.
+import type { DType, TensorData } from '../tensor.ts';
+
+export type Backend = 'node' | 'wasm' | 'webgpu';
+export const BACKENDS: readonly Backend[] = ['node', 'wasm', 'webgpu'];
+
+export type Feeds = Readonly<Record<string, TensorData>>;
+export type Results = Record<string, TensorData>;
+
+export interface InputSpec {
+  readonly name: string;
+  readonly dtype: DType;
+  readonly rank: number;
+}
+
+export interface ModelSession {
+  readonly backend: Backend;
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  /** Run the model; `outputs` restricts which outputs are fetched (default all). */
+  run(feeds: Feeds, outputs?: readonly string[]): Promise<Results>;
+  release(): Promise<void>;
+}
+
+export interface SessionOptions {
+  /** Skip ORT graph optimisations (to test op coverage without constant folding). */
+  readonly optimize?: boolean;
+  /** Per-input dtype/rank, checked at every run when given. */
+  readonly inputs?: readonly InputSpec[];
+}
+
+export function checkFeeds(inputNames: readonly string[], feeds: Feeds, specs?: readonly InputSpec[]): void {
+  const missing = inputNames.filter((n) => !(n in feeds));
+  if (missing.length) {
+    throw new Error(`missing feeds: ${missing.join(', ')} (model inputs: ${inputNames.join(', ')})`);
+  }
+  const extra = Object.keys(feeds).filter((n) => !inputNames.includes(n));
+  if (extra.length) throw new Error(`unknown feeds: ${extra.join(', ')} (model inputs: ${inputNames.join(', ')})`);
+  for (const s of specs ?? []) {
+    const f = feeds[s.name];
+    if (f.dtype !== s.dtype || f.dims.length !== s.rank) {
+      throw new Error(`feed ${s.name}: got ${f.dtype}[${f.dims.join(', ')}], model wants ${s.dtype} of rank ${s.rank}`);
+    }
+  }
+}
+
+export function describeFeeds(feeds: Feeds): string {
+  return Object.entries(feeds).map(([n, t]) => `${n}: ${t.dtype}[${t.dims.join(', ')}]`).join('; ');
+}
+
+/** Rethrow a backend failure with every feed's name, dtype and dims. */
+export function runFailure(backend: Backend, err: unknown, feeds: Feeds): Error {
+  const msg = err instanceof Error ? err.message : String(err);
+  const e = new Error(`${backend} run failed: ${msg}\n  feeds: ${describeFeeds(feeds)}`);
+  e.name = 'RunError';
+  return e;
+}
