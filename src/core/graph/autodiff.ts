@@ -27,7 +27,7 @@ export function buildGradientGraph(forward: Graph, loss: string, wrt: readonly s
   }
 
   const forwardNodes = [...g.nodes];
-  const needs = requiresGrad(forwardNodes, wrt);
+  const needs = requiresGrad(g, forwardNodes, wrt);
   const contributions = new Map<string, Value[]>([[loss, [g.const(lossV.dtype, 1, lossV.shape.map(() => 1))]]]);
   const gradOf = (name: string): Value | null => sumAll(contributions.get(name));
 
@@ -61,11 +61,15 @@ export function buildGradientGraph(forward: Graph, loss: string, wrt: readonly s
   return g;
 }
 
-/** Names of values that depend on any of `wrt` (forward reachability). */
-function requiresGrad(nodes: readonly Node[], wrt: readonly string[]): Set<string> {
+/**
+ * Names of float values that depend on any of `wrt` (forward reachability). Integer and boolean
+ * outputs (Shape, comparisons) carry no gradient; every float path must have a rule.
+ */
+function requiresGrad(g: Graph, nodes: readonly Node[], wrt: readonly string[]): Set<string> {
   const needs = new Set(wrt);
   for (const n of nodes) {
-    if (OPS[n.op].vjp && n.inputs.some((i) => needs.has(i))) for (const o of n.outputs) needs.add(o);
+    if (!n.inputs.some((i) => needs.has(i))) continue;
+    for (const o of n.outputs) if (isFloat(g.value(o).dtype)) needs.add(o);
   }
   return needs;
 }

@@ -2,7 +2,7 @@
 // loss: the shared fixture of the gradient checks, the three-runtime parity test, the first
 // screen's probe and the graph benchmark. Parameters are graph inputs, as LoRA weights will be.
 import { type TensorData, randn, tensor } from '../tensor.ts';
-import { Graph } from './graph.ts';
+import { Graph, type Value } from './graph.ts';
 import { add, matMul } from './ops/index.ts';
 import { causalMaskData, causalSelfAttention, crossEntropy, gelu, layerNorm, linear } from './nn.ts';
 import { buildGradientGraph } from './autodiff.ts';
@@ -28,7 +28,7 @@ export interface BlockGraph {
 }
 
 /** Parameter shapes of the block, in a fixed order. */
-export function blockParamShapes(width: number, vocab: number): Record<string, number[]> {
+export function blockParamShapes(width: number, vocab: number) {
   const d = width;
   return {
     ln1_scale: [d], ln1_bias: [d],
@@ -46,7 +46,7 @@ export function buildBlockGraph(cfg: BlockGraphConfig): BlockGraph {
   const x = g.input('x', dtype, [cfg.batch, t, d]); // [B, T, D]
   const targets = g.input('targets', 'int32', [cfg.batch, t]); // [B, T]
   const shapes = blockParamShapes(d, vocab);
-  const p = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, g.input(k, dtype, s)]));
+  const p = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, g.input(k, dtype, s)])) as Record<keyof typeof shapes, Value>;
   const mask = g.const(dtype, causalMaskData(t), [t, t]);
 
   const h1 = add(x, causalSelfAttention(layerNorm(x, p.ln1_scale, p.ln1_bias), p, heads, mask)); // [B, T, D]

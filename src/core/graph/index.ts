@@ -1,5 +1,6 @@
 // The graph toolkit: build ONNX graphs, differentiate them, serialise them.
 export { Graph, type Value, type Node, type Attrs } from './graph.ts';
+export { inlineGraph } from './compose.ts';
 export { buildGradientGraph, type GradientOptions } from './autodiff.ts';
 export { serializeModel, OPSET } from './serialize.ts';
 export * as nn from './nn.ts';

@@ -35,8 +35,9 @@ export function productDim(dims: Shape): Dim {
   let k = 1;
   const syms: string[] = [];
   for (const d of dims) {
-    if (typeof d === 'number') k *= d;
-    else syms.push(...splitProduct(d).syms), (k *= splitProduct(d).k);
+    const part = splitProduct(d);
+    k *= part.k;
+    syms.push(...part.syms);
   }
   return joinProduct(k, syms);
 }

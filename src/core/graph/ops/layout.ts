@@ -149,7 +149,7 @@ export const layoutOps: Record<string, OpSpec> = {
         pads[p.axis] = p.before;
         pads[r + p.axis] = p.after;
       }
-      return [() => pad(g!, pads), null, null, null, null];
+      return [() => pad(g!, pads), ...inputs.slice(1).map(() => null)];
     },
   },
 
