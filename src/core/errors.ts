@@ -1,0 +1,10 @@
+// Errors that cross the worker boundary. Comlink carries only name, message and stack, so the
+// meaning lives in `name` (what kind of failure) and `message` (which file, field, word is at fault).
+
+/** Bad input from a user, a file or a caller: fix the input, not the code. */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'InputError';
+  }
+}
