@@ -1,0 +1,110 @@
+// Start the app on a vite dev server and open it in headless Chromium (Debian's /usr/bin/chromium,
+// driven by playwright-core; never a downloaded browser). Shared by the browser tests
+// (tests/browser/harness.ts) and the in-browser benchmark (browserBench.ts).
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer as createNetServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, type Page, chromium } from 'playwright-core';
+import { type ViteDevServer, createServer } from 'vite';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+// Measured to work here (notes/runtime-facts.md). --enable-unsafe-webgpu gives headless Chromium a
+// WebGPU adapter (SwiftShader when there is no GPU).
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BrowserApp {
+  readonly url: string;
+  readonly page: Page;
+  readonly context: BrowserContext;
+  readonly browserVersion: string;
+  /** Every console line and page error so far (the worker's included), for failure reports. */
+  readonly logs: string[];
+  close(): Promise<void>;
+}
+
+export interface BrowserAppOptions {
+  /** Page path to open (default '/'). */
+  readonly path?: string;
+  /** Wait until window.__gvu.engine exists (default true). */
+  readonly waitForEngine?: boolean;
+  /** Echo browser console lines to stderr as they come. */
+  readonly echoConsole?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createNetServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startVite(): Promise<{ server: ViteDevServer; url: string }> {
+  const port = await freePort();
+  const server = await createServer({
+    root: REPO_ROOT,
+    configFile: join(REPO_ROOT, 'vite.config.ts'),
+    logLevel: 'warn',
+    clearScreen: false,
+    server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
+  });
+  await server.listen();
+  // 127.0.0.1 is a secure origin, so navigator.gpu exists (it does not on about:blank or file://).
+  return { server, url: `http://127.0.0.1:${port}` };
+}
+
+/** Start vite and Chromium, open the app; close() tears everything down, even after a failure. */
+export async function launchBrowserApp(opts: BrowserAppOptions = {}): Promise<BrowserApp> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const close = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    cleanups.length = 0;
+  };
+  try {
+    const { server, url } = await startVite();
+    cleanups.push(() => server.close());
+    const userDataDir = await mkdtemp(join(tmpdir(), 'gvu-chromium-'));
+    cleanups.push(() => rm(userDataDir, { recursive: true, force: true }));
+    const context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: CHROMIUM_ARGS,
+    });
+    cleanups.push(() => context.close());
+    const page = context.pages()[0] ?? (await context.newPage());
+    const logs: string[] = [];
+    const log = (line: string) => {
+      logs.push(line);
+      if (opts.echoConsole) process.stderr.write(`[browser] ${line}\n`);
+    };
+    page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
+    page.on('pageerror', (e) => log(`pageerror: ${e.name}: ${e.message}`));
+    page.on('worker', (w) => w.on('console', (m) => log(`worker ${m.type()}: ${m.text()}`)));
+    const cdp = await context.newCDPSession(page);
+    const { product } = (await cdp.send('Browser.getVersion')) as { product: string };
+    await cdp.detach();
+    await page.goto(url + (opts.path ?? '/'));
+    if (opts.waitForEngine !== false) await page.waitForFunction(() => Boolean(window.__gvu?.engine), null, { timeout: 60_000 });
+    return { url, page, context, browserVersion: product, logs, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

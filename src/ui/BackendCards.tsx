@@ -1,0 +1,73 @@
+import { useStore } from './store.ts';
+import type { WasmProbe, WebGpuProbe } from '../../workers/engineApi.ts';
+
+const mib = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString()} MiB`;
+
+export function BackendCards() {
+  const probe = useStore((s) => s.probe);
+  const probeError = useStore((s) => s.probeError);
+  if (!probe) {
+    return <div className="cards"><div className="card muted">{probeError ? 'No probe.' : 'Probing backends…'}</div></div>;
+  }
+  return (
+    <div className="cards">
+      <WebGpuCard gpu={probe.webgpu} />
+      <WasmCard wasm={probe.wasm} />
+    </div>
+  );
+}
+
+function WebGpuCard({ gpu }: { gpu: WebGpuProbe }) {
+  return (
+    <article className="card" data-testid="backend-webgpu" data-available={gpu.available}>
+      <div className="card-head">
+        <h3>WebGPU</h3>
+        <span className={`badge ${gpu.available ? (gpu.isSoftware ? 'warn' : 'ok') : 'bad'}`}>
+          {gpu.available ? (gpu.isSoftware ? 'software adapter' : 'available') : 'unavailable'}
+        </span>
+      </div>
+      {!gpu.available && <p className="error-text">{gpu.reason}</p>}
+      {gpu.adapter && (
+        <dl className="facts">
+          <dt>Vendor</dt><dd>{gpu.adapter.vendor || '—'}</dd>
+          <dt>Architecture</dt><dd data-testid="webgpu-architecture">{gpu.adapter.architecture || '—'}</dd>
+          <dt>Device</dt><dd>{gpu.adapter.device || '—'}</dd>
+          <dt>Description</dt><dd>{gpu.adapter.description || '—'}</dd>
+          {gpu.limits && (
+            <>
+              <dt>Max buffer</dt><dd>{mib(gpu.limits.maxBufferSize)}</dd>
+              <dt>Max storage binding</dt><dd>{mib(gpu.limits.maxStorageBufferBindingSize)}</dd>
+            </>
+          )}
+        </dl>
+      )}
+      {gpu.isSoftware && (
+        <p className="note">SwiftShader emulates the GPU on the CPU: results are correct, timings say nothing about GPU speed.</p>
+      )}
+      {gpu.features && gpu.features.length > 0 && (
+        <ul className="chips" aria-label="WebGPU features">
+          {gpu.features.map((f) => <li key={f}>{f}</li>)}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+function WasmCard({ wasm }: { wasm: WasmProbe }) {
+  return (
+    <article className="card" data-testid="backend-wasm">
+      <div className="card-head">
+        <h3>WASM</h3>
+        <span className={`badge ${wasm.threads > 1 ? 'ok' : 'warn'}`}>{wasm.threads > 1 ? `${wasm.threads} threads` : 'single thread'}</span>
+      </div>
+      <dl className="facts">
+        <dt>Cross-origin isolated</dt><dd data-testid="wasm-coi">{wasm.crossOriginIsolated ? 'yes' : 'no'}</dd>
+        <dt>Threads</dt><dd>{wasm.threads} <span className="muted">of {wasm.hardwareConcurrency} logical cores</span></dd>
+        <dt>SIMD</dt><dd>{wasm.simd ? 'yes' : 'no'}</dd>
+      </dl>
+      {!wasm.crossOriginIsolated && (
+        <p className="note">Without COOP/COEP headers the page is not cross-origin isolated, so ORT runs on one thread.</p>
+      )}
+    </article>
+  );
+}

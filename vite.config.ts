@@ -1,0 +1,74 @@
+import { readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Connect, type Plugin, defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer, hence WASM threads in ORT.
+// Without it ORT silently drops to one thread (notes/runtime-facts.md). Sent on every response,
+// worker scripts and the /ort/ files included.
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
+
+// Only what src/core/runtime/web.ts loads: the WASM-only build and the native-WebGPU build, each
+// with the emscripten loader and binary it imports at run time.
+const ORT_FILES = [
+  'ort.wasm.min.mjs',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+  'ort.webgpu.min.mjs',
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+];
+
+const MIME: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'application/wasm' };
+
+/**
+ * Serves onnxruntime-web's runtime files under /ort/ (dev and preview) and copies them to
+ * dist/ort/ at build. ORT is loaded by a runtime dynamic import of these files rather than
+ * bundled: its .mjs files import their emscripten loader and fetch their .wasm relative to
+ * env.wasm.wasmPaths, which bundlers and the dep optimiser tend to break.
+ */
+function ortRuntimeFiles(): Plugin {
+  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (!path.startsWith('/ort/')) return next();
+    const name = path.slice('/ort/'.length);
+    if (!ORT_FILES.includes(name)) return next();
+    const file = ORT_DIST + name;
+    const ext = name.slice(name.lastIndexOf('.'));
+    res.statusCode = 200;
+    res.setHeader('Content-Type', MIME[ext] ?? 'application/octet-stream');
+    res.setHeader('Content-Length', String(statSync(file).size));
+    for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+    res.end(readFileSync(file));
+  };
+  return {
+    name: 'gvu:ort-runtime-files',
+    // Registered before vite's own middlewares so its transform pipeline never sees these .mjs.
+    configureServer(server) {
+      server.middlewares.use(middleware);
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(middleware);
+    },
+    generateBundle() {
+      for (const name of ORT_FILES) {
+        this.emitFile({ type: 'asset', fileName: `ort/${name}`, source: readFileSync(ORT_DIST + name) });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [react(), ortRuntimeFiles()],
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
+  worker: { format: 'es' },
+  // ORT is never imported through the module graph (see ortRuntimeFiles); keep the optimiser off it.
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: { target: 'es2022' },
+});

@@ -1,0 +1,132 @@
+// The engine worker: owns every ORT session; the UI reaches it only through comlink (EngineApi).
+// Calls are serialised: one ORT session must not run twice at once, and timings stay clean.
+import * as Comlink from 'comlink';
+import { buildBlockGraph } from '../src/core/graph/blockGraph.ts';
+import type { ModelSession } from '../src/core/runtime/session.ts';
+import { type WebBackend, createWebSession, namedError, probeBackends } from '../src/core/runtime/web.ts';
+import type { TensorData } from '../src/core/tensor.ts';
+import type { BenchOptions, EngineApi, ProbeGraphConfig, RunTimings } from './engineApi.ts';
+
+const PROBE_CONFIG: ProbeGraphConfig = { batch: 2, seq: 16, width: 32, heads: 4 };
+const PROBE_ITERS = 5;
+const MAX_CACHED_SESSIONS = 8;
+
+// ---- session cache, keyed by backend + model bytes ----------------------------------------------
+interface CacheEntry { model: Uint8Array; session: Promise<ModelSession> }
+const cache = new Map<string, CacheEntry[]>();
+
+function fnv1a(bytes: Uint8Array): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  return (h >>> 0).toString(16);
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function cachedSession(model: Uint8Array, backend: WebBackend): Promise<ModelSession> {
+  const key = `${backend}:${model.byteLength}:${fnv1a(model)}`;
+  const bucket = cache.get(key) ?? [];
+  const hit = bucket.find((e) => sameBytes(e.model, model));
+  if (hit) return hit.session;
+  const session = createWebSession(model, backend);
+  const entry = { model, session };
+  bucket.push(entry);
+  cache.set(key, bucket);
+  session.catch(() => dropEntry(key, entry)); // a failed creation is not cached
+  if (cacheSize() > MAX_CACHED_SESSIONS) evictOldest();
+  return session;
+}
+
+const cacheSize = () => [...cache.values()].reduce((n, b) => n + b.length, 0);
+
+function dropEntry(key: string, entry: CacheEntry): void {
+  const rest = (cache.get(key) ?? []).filter((e) => e !== entry);
+  if (rest.length) cache.set(key, rest);
+  else cache.delete(key);
+}
+
+function evictOldest(): void {
+  const [key, bucket] = cache.entries().next().value as [string, CacheEntry[]];
+  const entry = bucket[0];
+  dropEntry(key, entry);
+  entry.session.then((s) => s.release()).catch(() => {});
+}
+
+// ---- timing helpers ----------------------------------------------------------------------------
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+async function timeSession(model: Uint8Array, feeds: Record<string, TensorData>, backend: WebBackend, opts: BenchOptions) {
+  if (!(opts.iters >= 1) || !(opts.warmup >= 0)) {
+    throw namedError('InputError', `bench options need iters >= 1 and warmup >= 0, got iters ${opts.iters}, warmup ${opts.warmup}`);
+  }
+  let t = performance.now();
+  const session = await createWebSession(model, backend);
+  const createMs = performance.now() - t;
+  try {
+    t = performance.now();
+    const first = await session.run(feeds);
+    const firstMs = performance.now() - t;
+    for (let i = 0; i < opts.warmup; i++) await session.run(feeds);
+    const times: number[] = [];
+    for (let i = 0; i < opts.iters; i++) {
+      t = performance.now();
+      await session.run(feeds);
+      times.push(performance.now() - t);
+    }
+    const timings: RunTimings = { createMs, firstMs, medianMs: median(times), minMs: Math.min(...times), iters: opts.iters };
+    return { first, timings };
+  } finally {
+    await session.release();
+  }
+}
+
+function l2(t: TensorData): number {
+  const d = t.data as ArrayLike<number>;
+  let s = 0;
+  for (let i = 0; i < d.length; i++) s += d[i] * d[i];
+  return Math.sqrt(s);
+}
+
+// ---- the API ------------------------------------------------------------------------------------
+let queue: Promise<unknown> = Promise.resolve();
+function serial<T>(job: () => Promise<T>): Promise<T> {
+  const p = queue.then(job);
+  queue = p.catch(() => {});
+  return p;
+}
+
+const engine: EngineApi = {
+  probe: () => probeBackends(),
+
+  runProbeGraph: (backend, opts = {}) =>
+    serial(async () => {
+      const block = buildBlockGraph({ ...PROBE_CONFIG, dtype: 'float32', withGrad: true, seed: 7 });
+      const { first, timings } = await timeSession(block.model, block.feeds, backend, { warmup: 1, iters: opts.iters ?? PROBE_ITERS });
+      const loss = (first.loss.data as Float32Array)[0];
+      const gradNorms = block.params.map((param) => ({ param, norm: l2(first[`grad.${param}`]) }));
+      return { backend, config: PROBE_CONFIG, loss, gradNorms, timings };
+    }),
+
+  runModel: (model, feeds, backend, outputs) =>
+    serial(async () => (await cachedSession(model, backend)).run(feeds, outputs)),
+
+  benchModel: (model, feeds, backend, opts) =>
+    serial(async () => (await timeSession(model, feeds, backend, opts)).timings),
+
+  dispose: () =>
+    serial(async () => {
+      const sessions = [...cache.values()].flat().map((e) => e.session);
+      cache.clear();
+      await Promise.allSettled(sessions.map(async (s) => (await s).release()));
+    }),
+};
+
+Comlink.expose(engine);
