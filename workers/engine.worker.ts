@@ -3,7 +3,8 @@
 import * as Comlink from 'comlink';
 import { buildBlockGraph } from '../src/core/graph/blockGraph.ts';
 import type { ModelSession } from '../src/core/runtime/session.ts';
-import { type WebBackend, createWebSession, namedError, probeBackends } from '../src/core/runtime/web.ts';
+import { InputError } from '../src/core/errors.ts';
+import { type WebBackend, createWebSession, probeBackends } from '../src/core/runtime/web.ts';
 import type { TensorData } from '../src/core/tensor.ts';
 import type { BenchOptions, EngineApi, ProbeGraphConfig, RunTimings } from './engineApi.ts';
 
@@ -65,7 +66,7 @@ const median = (xs: readonly number[]): number => {
 
 async function timeSession(model: Uint8Array, feeds: Record<string, TensorData>, backend: WebBackend, opts: BenchOptions) {
   if (!(opts.iters >= 1) || !(opts.warmup >= 0)) {
-    throw namedError('InputError', `bench options need iters >= 1 and warmup >= 0, got iters ${opts.iters}, warmup ${opts.warmup}`);
+    throw new InputError(`bench options need iters >= 1 and warmup >= 0, got iters ${opts.iters}, warmup ${opts.warmup}`);
   }
   let t = performance.now();
   const session = await createWebSession(model, backend);

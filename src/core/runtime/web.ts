@@ -5,6 +5,7 @@
 import type * as OrtWeb from 'onnxruntime-web';
 import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
+import { InputError } from '../errors.ts';
 
 export type WebBackend = 'wasm' | 'webgpu';
 export const WEB_BACKENDS: readonly WebBackend[] = ['wasm', 'webgpu'];
@@ -64,7 +65,7 @@ export function loadOrt(backend: WebBackend, ortBase = defaultOrtBase()): Promis
 
 export async function createWebSession(model: Uint8Array, backend: WebBackend, opts: WebSessionOptions = {}): Promise<ModelSession> {
   if (!WEB_BACKENDS.includes(backend)) {
-    throw namedError('InputError', `unknown web backend ${String(backend)} (valid: ${WEB_BACKENDS.join(', ')})`);
+    throw new InputError(`unknown web backend ${String(backend)} (valid: ${WEB_BACKENDS.join(', ')})`);
   }
   if (backend === 'webgpu' && !globalThis.navigator?.gpu) {
     throw namedError('BackendUnavailableError', 'webgpu: navigator.gpu is missing (needs a secure origin and a WebGPU-enabled browser)');
