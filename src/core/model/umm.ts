@@ -1,0 +1,193 @@
+// The tiny unified multimodal model (Janus-style), top-down: parameters, embeddings, one shared
+// causal transformer backbone, two heads, then the graphs the app needs. Every graph is built from
+// these functions, so there is one definition of the model.
+//
+// Sequences (T = maxText, N = imageTokens):
+//   generation     [pad.. <bos> prompt <img>] [z_1 .. z_N]      text left-padded to T, image codes after
+//   understanding  [patch_1 .. patch_N] [<bos> caption <eos> pad..]   pixels in, text right-padded to T
+// Text ids live in [0, Vt), image codes in [Vt, Vt + Vi) of one shared embedding table.
+import { Graph, type Value, add, concat, div, gather, matMul, mul, reduceSum, reshape, slice, softmax, sub, transpose } from '../graph/index.ts';
+import { crossEntropy, gelu, layerNorm, linear, tokenLogProbs } from '../graph/nn.ts';
+import { type ModelConfig, headSize } from './config.ts';
+
+export type Params = Record<string, Value>;
+
+// ---- parameters -------------------------------------------------------------------------------
+export function paramShapes(cfg: ModelConfig): Record<string, number[]> {
+  const { width: d, mlpRatio: r } = cfg;
+  const shapes: Record<string, number[]> = {
+    tok_emb: [cfg.textVocab + cfg.imageVocab, d],
+    pos_emb: [cfg.maxSeq, d],
+    'patch.up': [cfg.patchDim, d], 'patch.up_b': [d], 'patch.down': [d, d], 'patch.down_b': [d],
+  };
+  for (let i = 0; i < cfg.layers; i++) {
+    Object.assign(shapes, {
+      [`h${i}.ln1.scale`]: [d], [`h${i}.ln1.bias`]: [d],
+      [`h${i}.attn.wq`]: [d, d], [`h${i}.attn.wk`]: [d, d], [`h${i}.attn.wv`]: [d, d], [`h${i}.attn.wo`]: [d, d],
+      [`h${i}.ln2.scale`]: [d], [`h${i}.ln2.bias`]: [d],
+      [`h${i}.mlp.up`]: [d, r * d], [`h${i}.mlp.up_b`]: [r * d], [`h${i}.mlp.down`]: [r * d, d], [`h${i}.mlp.down_b`]: [d],
+    });
+  }
+  Object.assign(shapes, { 'ln_f.scale': [d], 'ln_f.bias': [d], head_text: [d, cfg.textVocab], head_image: [d, cfg.imageVocab] });
+  return shapes;
+}
+
+/** Declare every parameter as a graph input (weights are fed, so training updates need no rebuild). */
+export function declareParams(g: Graph, cfg: ModelConfig): Params {
+  return Object.fromEntries(Object.entries(paramShapes(cfg)).map(([k, s]) => [k, g.input(k, 'float32', s)]));
+}
+
+// ---- embeddings -------------------------------------------------------------------------------
+/** ids [B, T] int32, positions [B, T] int32 -> [B, T, D] */
+export const embedTokens = (p: Params, ids: Value, positions: Value): Value =>
+  add(gather(p.tok_emb, ids), gather(p.pos_emb, positions));
+
+/** The understanding encoder: a 2-layer MLP per image cell. pixels [B, N, P] -> [B, N, D] */
+export function embedPatches(p: Params, pixels: Value, positions: Value): Value {
+  const h = gelu(linear(pixels, p['patch.up'], p['patch.up_b']));
+  return add(linear(h, p['patch.down'], p['patch.down_b']), gather(p.pos_emb, positions));
+}
+
+// ---- the backbone -----------------------------------------------------------------------------
+export interface KV {
+  k: Value; // [B, H, S, K]
+  v: Value;
+}
+
+/** Causal self-attention over [past, x]; mask [B, 1, T, S] is additive (0 or -1e9). */
+function attention(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV): { y: Value; kv: KV } {
+  const [h, k] = [cfg.heads, headSize(cfg)];
+  const split = (v: Value) => transpose(reshape(v, [0, 0, h, k]), [0, 2, 1, 3]); // [B, H, T, K]
+  const q = split(matMul(x, p[`h${i}.attn.wq`]));
+  let kk = split(matMul(x, p[`h${i}.attn.wk`]));
+  let vv = split(matMul(x, p[`h${i}.attn.wv`]));
+  if (past) {
+    kk = concat([past.k, kk], 2); // [B, H, P+T, K]
+    vv = concat([past.v, vv], 2);
+  }
+  const scores = add(mul(matMul(q, transpose(kk, [0, 1, 3, 2])), 1 / Math.sqrt(k)), mask); // [B, H, T, S]
+  const att = matMul(softmax(scores, -1), vv); // [B, H, T, K]
+  const merged = reshape(transpose(att, [0, 2, 1, 3]), [0, 0, cfg.width]); // [B, T, D]
+  return { y: matMul(merged, p[`h${i}.attn.wo`]), kv: { k: kk, v: vv } };
+}
+
+function block(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV): { h: Value; kv: KV } {
+  const a = attention(cfg, p, i, layerNorm(x, p[`h${i}.ln1.scale`], p[`h${i}.ln1.bias`]), mask, past);
+  const h1 = add(x, a.y);
+  const up = gelu(linear(layerNorm(h1, p[`h${i}.ln2.scale`], p[`h${i}.ln2.bias`]), p[`h${i}.mlp.up`], p[`h${i}.mlp.up_b`]));
+  return { h: add(h1, linear(up, p[`h${i}.mlp.down`], p[`h${i}.mlp.down_b`])), kv: a.kv };
+}
+
+/** x [B, T, D] -> final-normed hidden states [B, T, D] and each layer's keys/values. */
+export function backbone(cfg: ModelConfig, p: Params, x: Value, mask: Value, past?: KV[]): { h: Value; present: KV[] } {
+  const present: KV[] = [];
+  let h = x;
+  for (let i = 0; i < cfg.layers; i++) {
+    const out = block(cfg, p, i, h, mask, past?.[i]);
+    h = out.h;
+    present.push(out.kv);
+  }
+  return { h: layerNorm(h, p['ln_f.scale'], p['ln_f.bias']), present };
+}
+
+// ---- graphs -----------------------------------------------------------------------------------
+const maskInput = (g: Graph, t: number | string, s: number | string) => g.input('mask', 'float32', ['B', 1, t, s]);
+
+/**
+ * One generation step with a KV cache. Prefill (withPast false) takes the whole padded prompt;
+ * decode steps take one token and the cache. Outputs image logits at the last position.
+ */
+export function buildGenerationStepGraph(cfg: ModelConfig, opts: { withPast: boolean }): Graph {
+  const g = new Graph(opts.withPast ? 'generation_decode' : 'generation_prefill');
+  const t = opts.withPast ? 1 : cfg.maxText;
+  const ids = g.input('ids', 'int32', ['B', t]);
+  const positions = g.input('positions', 'int32', ['B', t]);
+  const mask = maskInput(g, t, opts.withPast ? 'S' : t);
+  const past = opts.withPast
+    ? Array.from({ length: cfg.layers }, (_, i) => ({
+        k: g.input(`past_k.${i}`, 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
+        v: g.input(`past_v.${i}`, 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
+      }))
+    : undefined;
+  const p = declareParams(g, cfg);
+  const { h, present } = backbone(cfg, p, embedTokens(p, ids, positions), mask, past);
+  const last = slice(h, [t - 1], [t], [1]); // [B, 1, D]
+  g.output(reshape(matMul(last, p.head_image), [0, cfg.imageVocab]), 'image_logits'); // [B, Vi]
+  present.forEach((kv, i) => {
+    g.output(kv.k, `present_k.${i}`);
+    g.output(kv.v, `present_v.${i}`);
+  });
+  return g;
+}
+
+/** Understanding: log p(caption token j | image, caption < j) for j = 1..T-1. */
+export function understandingLogProbs(cfg: ModelConfig, p: Params, pixels: Value, ids: Value, positions: Value, mask: Value): Value {
+  const n = cfg.imageTokens;
+  const imgPos = slice(positions, [0], [n], [1]);
+  const txtPos = slice(positions, [n], [n + cfg.maxText], [1]);
+  const x = concat([embedPatches(p, pixels, imgPos), embedTokens(p, ids, txtPos)], 1); // [B, N+T, D]
+  const { h } = backbone(cfg, p, x, mask);
+  const logits = matMul(slice(h, [n], [n + cfg.maxText - 1], [1]), p.head_text); // [B, T-1, Vt]
+  return tokenLogProbs(logits, slice(ids, [1], [cfg.maxText], [1])); // [B, T-1]
+}
+
+/** The scorer the intrinsic reward reads: per-token log-probs of given text after an image. */
+export function buildUnderstandingScoreGraph(cfg: ModelConfig): Graph {
+  const g = new Graph('understanding_score');
+  const pixels = g.input('pixels', 'float32', ['B', cfg.imageTokens, cfg.patchDim]);
+  const ids = g.input('ids', 'int32', ['B', cfg.maxText]);
+  const positions = g.input('positions', 'int32', ['B', cfg.imageTokens + cfg.maxText]);
+  const mask = maskInput(g, cfg.imageTokens + cfg.maxText, cfg.imageTokens + cfg.maxText);
+  const p = declareParams(g, cfg);
+  g.output(understandingLogProbs(cfg, p, pixels, ids, positions, mask), 'token_logp');
+  return g;
+}
+
+/** Generation: image-code logits for z_1..z_N given the padded prompt (teacher-forced). [B, N, Vi] */
+export function generationLogits(cfg: ModelConfig, p: Params, ids: Value, positions: Value, mask: Value): Value {
+  const { h } = backbone(cfg, p, embedTokens(p, ids, positions), mask);
+  const [t, n] = [cfg.maxText, cfg.imageTokens];
+  return matMul(slice(h, [t - 1], [t + n - 1], [1]), p.head_image);
+}
+
+/** Teacher-forced image-code logits for whole sequences (the policy's view in GRPO). */
+export function buildGenerationLogitsGraph(cfg: ModelConfig): Graph {
+  const g = new Graph('generation_logits');
+  const len = cfg.maxText + cfg.imageTokens;
+  const ids = g.input('ids', 'int32', ['B', len]);
+  const positions = g.input('positions', 'int32', ['B', len]);
+  const mask = maskInput(g, len, len);
+  const p = declareParams(g, cfg);
+  g.output(generationLogits(cfg, p, ids, positions, mask), 'image_logits'); // [B, N, Vi]
+  return g;
+}
+
+/**
+ * Joint pretraining loss: image-code cross-entropy on (prompt, image) pairs plus caption
+ * cross-entropy on (image, caption) pairs, one shared backbone. Gradients come from autodiff.
+ */
+export function buildPretrainLossGraph(cfg: ModelConfig): Graph {
+  const g = new Graph('pretrain');
+  const [t, n] = [cfg.maxText, cfg.imageTokens];
+  const genIds = g.input('gen_ids', 'int32', ['B', t + n]);
+  const genPos = g.input('gen_positions', 'int32', ['B', t + n]);
+  const genMask = g.input('gen_mask', 'float32', ['B', 1, t + n, t + n]);
+  const undPixels = g.input('und_pixels', 'float32', ['U', n, cfg.patchDim]);
+  const undIds = g.input('und_ids', 'int32', ['U', t]);
+  const undPos = g.input('und_positions', 'int32', ['U', n + t]);
+  const undMask = g.input('und_mask', 'float32', ['U', 1, n + t, n + t]);
+  const undWeights = g.input('und_weights', 'float32', ['U', t - 1]); // 1 on real caption tokens
+  const p = declareParams(g, cfg);
+
+  const targets = sub(slice(genIds, [t], [t + n], [1]), g.const('int32', cfg.textVocab)); // [B, N] codes
+  const genLoss = crossEntropy(generationLogits(cfg, p, genIds, genPos, genMask), targets);
+  const logp = understandingLogProbs(cfg, p, undPixels, undIds, undPos, undMask); // [U, T-1]
+  const undLoss = sub(0, div0(reduceSumAll(mul(logp, undWeights)), reduceSumAll(undWeights)));
+  g.output(genLoss, 'gen_loss');
+  g.output(undLoss, 'und_loss');
+  g.output(add(genLoss, undLoss), 'loss');
+  return g;
+}
+
+const reduceSumAll = (x: Value): Value => reduceSum(x, x.shape.map((_, i) => i), false);
+const div0 = (a: Value, b: Value): Value => div(a, add(b, 1e-9));

@@ -1,0 +1,144 @@
+// Parameter initialisation and the safetensors format (8-byte little-endian header length, JSON
+// header of {name: {dtype, shape, data_offsets}}, raw little-endian data). Written by hand: it is
+// a page of code and no maintained npm package for it is available here. fp16 storage is supported
+// so the shipped model stays small; tensors load as float32.
+import { type TensorData, randn, tensor } from '../tensor.ts';
+import type { ModelConfig } from './config.ts';
+import { paramShapes } from './umm.ts';
+
+export type Weights = Record<string, TensorData<'float32'>>;
+
+/** GPT-2 style init: N(0, 0.02), residual output projections scaled by 1/sqrt(2 * layers). */
+export function initWeights(cfg: ModelConfig, seed = 0): Weights {
+  const w: Weights = {};
+  let s = seed * 1000 + 1;
+  for (const [name, shape] of Object.entries(paramShapes(cfg))) {
+    if (/(scale)$/.test(name)) w[name] = tensor('float32', shape, new Float32Array(shape[0]).fill(1));
+    else if (/(bias|_b)$/.test(name)) w[name] = tensor('float32', shape, new Float32Array(shape[0]));
+    else {
+      const std = /attn\.wo|mlp\.down$/.test(name) ? 0.02 / Math.sqrt(2 * cfg.layers) : 0.02;
+      w[name] = randn('float32', shape, s++, std);
+    }
+  }
+  return w;
+}
+
+export function countParams(w: Record<string, TensorData>): number {
+  return Object.values(w).reduce((n, t) => n + t.data.length, 0);
+}
+
+type StDtype = 'F32' | 'F16';
+
+export function encodeSafetensors(tensors: Record<string, TensorData<'float32'>>, opts: { dtype?: StDtype; metadata?: Record<string, string> } = {}): Uint8Array {
+  const dtype = opts.dtype ?? 'F32';
+  const bytesPer = dtype === 'F16' ? 2 : 4;
+  const header: Record<string, unknown> = opts.metadata ? { __metadata__: opts.metadata } : {};
+  let offset = 0;
+  const names = Object.keys(tensors).sort();
+  for (const name of names) {
+    const n = tensors[name].data.length * bytesPer;
+    header[name] = { dtype, shape: tensors[name].dims, data_offsets: [offset, offset + n] };
+    offset += n;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + json.length) % 8)) % 8); // align data to 8 bytes
+  const headerBytes = new TextEncoder().encode(json);
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  const view = new DataView(out.buffer);
+  view.setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  let at = 8 + headerBytes.length;
+  for (const name of names) {
+    const data = tensors[name].data;
+    for (let i = 0; i < data.length; i++, at += bytesPer) {
+      if (dtype === 'F16') view.setUint16(at, toHalf(data[i]), true);
+      else view.setFloat32(at, data[i], true);
+    }
+  }
+  return out;
+}
+
+export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): { tensors: Record<string, TensorData<'float32'>>; metadata: Record<string, string> } {
+  if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file (${bytes.length} bytes)`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = Number(view.getBigUint64(0, true));
+  if (n > bytes.length - 8) throw new Error(`${source}: header length ${n} exceeds the file (${bytes.length} bytes)`);
+  let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    throw new Error(`${source}: header is not valid JSON (${(e as Error).message})`);
+  }
+  const base = 8 + n;
+  const tensors: Record<string, TensorData<'float32'>> = {};
+  let metadata: Record<string, string> = {};
+  for (const [name, info] of Object.entries(header)) {
+    if (name === '__metadata__') {
+      metadata = info as unknown as Record<string, string>;
+      continue;
+    }
+    const { dtype, shape, data_offsets: [start, end] } = info;
+    const count = shape.reduce((a, b) => a * b, 1);
+    const per = dtype === 'F16' ? 2 : dtype === 'F32' ? 4 : 0;
+    if (!per) throw new Error(`${source}: tensor ${name} has dtype ${dtype}; only F32 and F16 are supported`);
+    if (end - start !== count * per || base + end > bytes.length) {
+      throw new Error(`${source}: tensor ${name} [${shape.join(', ')}] ${dtype} has ${end - start} bytes at ${start}..${end}, expected ${count * per}`);
+    }
+    const data = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      const at = base + start + i * per;
+      data[i] = per === 2 ? fromHalf(view.getUint16(at, true)) : view.getFloat32(at, true);
+    }
+    tensors[name] = tensor('float32', shape, data);
+  }
+  return { tensors, metadata };
+}
+
+/** Check that weights match the config's parameter shapes; names every problem. */
+export function checkWeights(cfg: ModelConfig, w: Record<string, TensorData>, source = 'weights'): void {
+  const want = paramShapes(cfg);
+  const problems: string[] = [];
+  for (const [k, s] of Object.entries(want)) {
+    if (!w[k]) problems.push(`missing ${k} [${s.join(', ')}]`);
+    else if (w[k].dims.join() !== s.join()) problems.push(`${k} is [${w[k].dims.join(', ')}], expected [${s.join(', ')}]`);
+  }
+  for (const k of Object.keys(w)) if (!want[k]) problems.push(`unexpected tensor ${k}`);
+  if (problems.length) throw new Error(`${source}: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (+${problems.length - 8} more)` : ''}`);
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** float32 -> IEEE half (round to nearest even). */
+export function toHalf(v: number): number {
+  f32[0] = v;
+  const x = u32[0];
+  const sign = (x >>> 16) & 0x8000;
+  const exp = (x >>> 23) & 0xff;
+  let mant = x & 0x7fffff;
+  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
+  const e = exp - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00;
+  if (e <= 0) {
+    if (e < -10) return sign;
+    mant |= 0x800000;
+    const shift = 14 - e;
+    const half = mant >>> shift;
+    const rem = mant & ((1 << shift) - 1);
+    const mid = 1 << (shift - 1);
+    return sign | (half + (rem > mid || (rem === mid && half & 1) ? 1 : 0));
+  }
+  let half = (e << 10) | (mant >>> 13);
+  const rem = mant & 0x1fff;
+  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++; // may carry into the exponent: still right
+  return sign | half;
+}
+
+export function fromHalf(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >>> 10) & 0x1f;
+  const mant = h & 0x3ff;
+  if (exp === 0) return sign * mant * 2 ** -24;
+  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
+  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
+}
