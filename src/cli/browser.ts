@@ -30,7 +30,7 @@ export interface BrowserApp {
   readonly page: Page;
   readonly context: BrowserContext;
   readonly browserVersion: string;
-  /** Every console line and page error so far (the worker's included), for failure reports. */
+  /** Every console line and page error so far (Chromium reports the workers' too), for failure reports. */
   readonly logs: string[];
   close(): Promise<void>;
 }
@@ -96,12 +96,11 @@ export async function launchBrowserApp(opts: BrowserAppOptions = {}): Promise<Br
     };
     page.on('console', (m) => log(`${m.type()}: ${m.text()}`));
     page.on('pageerror', (e) => log(`pageerror: ${e.name}: ${e.message}`));
-    page.on('worker', (w) => w.on('console', (m) => log(`worker ${m.type()}: ${m.text()}`)));
     const cdp = await context.newCDPSession(page);
     const { product } = (await cdp.send('Browser.getVersion')) as { product: string };
     await cdp.detach();
     await page.goto(url + (opts.path ?? '/'));
-    if (opts.waitForEngine !== false) await page.waitForFunction(() => Boolean(window.__gvu?.engine), null, { timeout: 60_000 });
+    if (opts.waitForEngine !== false) await page.waitForFunction('Boolean(window.__gvu && window.__gvu.engine)', null, { timeout: 60_000 });
     return { url, page, context, browserVersion: product, logs, close };
   } catch (err) {
     await close();
