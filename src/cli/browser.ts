@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
-import { type ViteDevServer, createServer } from 'vite';
+import { build, createServer, preview } from 'vite';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -36,6 +36,8 @@ export interface BrowserApp {
 }
 
 export interface BrowserAppOptions {
+  /** 'dev' (default): vite dev server. 'preview': production build in a temp dir, served by vite preview. */
+  readonly server?: 'dev' | 'preview';
   /** Page path to open (default '/'). */
   readonly path?: string;
   /** Wait until window.__gvu.engine exists (default true). */
@@ -56,18 +58,28 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function startVite(): Promise<{ server: ViteDevServer; url: string }> {
+interface Served { url: string; close(): Promise<unknown> }
+
+async function startVite(mode: 'dev' | 'preview'): Promise<Served> {
   const port = await freePort();
-  const server = await createServer({
-    root: REPO_ROOT,
-    configFile: join(REPO_ROOT, 'vite.config.ts'),
-    logLevel: 'warn',
-    clearScreen: false,
-    server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null },
-  });
-  await server.listen();
+  const base = { root: REPO_ROOT, configFile: join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' as const, clearScreen: false };
   // 127.0.0.1 is a secure origin, so navigator.gpu exists (it does not on about:blank or file://).
-  return { server, url: `http://127.0.0.1:${port}` };
+  const url = `http://127.0.0.1:${port}`;
+  if (mode === 'dev') {
+    const server = await createServer({ ...base, server: { host: '127.0.0.1', port, strictPort: true, hmr: false, watch: null } });
+    await server.listen();
+    return { url, close: () => server.close() };
+  }
+  const outDir = await mkdtemp(join(tmpdir(), 'gvu-dist-'));
+  const removeOut = () => rm(outDir, { recursive: true, force: true });
+  try {
+    await build({ ...base, build: { outDir, emptyOutDir: true } });
+    const server = await preview({ ...base, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
+    return { url, close: async () => { await server.close(); await removeOut(); } };
+  } catch (err) {
+    await removeOut();
+    throw err;
+  }
 }
 
 /** Start vite and Chromium, open the app; close() tears everything down, even after a failure. */
@@ -78,8 +90,9 @@ export async function launchBrowserApp(opts: BrowserAppOptions = {}): Promise<Br
     cleanups.length = 0;
   };
   try {
-    const { server, url } = await startVite();
-    cleanups.push(() => server.close());
+    const served = await startVite(opts.server ?? 'dev');
+    cleanups.push(() => served.close());
+    const { url } = served;
     const userDataDir = await mkdtemp(join(tmpdir(), 'gvu-chromium-'));
     cleanups.push(() => rm(userDataDir, { recursive: true, force: true }));
     const context = await chromium.launchPersistentContext(userDataDir, {

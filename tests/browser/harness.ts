@@ -2,15 +2,15 @@
 // The launch code is shared with the bench CLI (src/cli/browser.ts); this file adds what tests need.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type BrowserApp, launchBrowserApp } from '../../src/cli/browser.ts';
+import { type BrowserApp, type BrowserAppOptions, launchBrowserApp } from '../../src/cli/browser.ts';
 
 export type { BrowserApp };
 export { runModelInPage, probeInPage } from '../../src/cli/pageEngine.ts';
 
 export const SCREENSHOT_DIR = 'test-output/screenshots';
 
-export function startApp(): Promise<BrowserApp> {
-  return launchBrowserApp();
+export function startApp(opts: BrowserAppOptions = {}): Promise<BrowserApp> {
+  return launchBrowserApp(opts);
 }
 
 export async function screenshot(app: BrowserApp, name: string): Promise<string> {
