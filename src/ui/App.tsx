@@ -29,7 +29,6 @@ export function App() {
 
       <section>
         <h2>Runtime</h2>
-        <p className="section-note">What this browser offers the engine worker.</p>
         <BackendCards />
       </section>
 

@@ -1,19 +1,29 @@
 import { useStore } from './store.ts';
 import type { WasmProbe, WebGpuProbe } from '../../workers/engineApi.ts';
 
+function browserName(ua: string): string {
+  const m = /(HeadlessChrome|Chrome|Firefox|Version)\/(\d+)/.exec(ua);
+  if (!m) return 'this browser';
+  const name = m[1] === 'Version' ? 'Safari' : m[1].replace('HeadlessChrome', 'headless Chrome');
+  return `${name} ${m[2]}`;
+}
+
 const mib = (n: number) => `${Math.round(n / 2 ** 20).toLocaleString()} MiB`;
 
 export function BackendCards() {
   const probe = useStore((s) => s.probe);
   const probeError = useStore((s) => s.probeError);
   if (!probe) {
-    return <div className="cards"><div className="card muted">{probeError ? 'No probe.' : 'Probing backends…'}</div></div>;
+    return <p className="section-note">{probeError ? 'No backend probe: the engine did not start.' : 'Probing backends…'}</p>;
   }
   return (
-    <div className="cards">
-      <WebGpuCard gpu={probe.webgpu} />
-      <WasmCard wasm={probe.wasm} />
-    </div>
+    <>
+      <p className="section-note">What {browserName(probe.userAgent)} offers the engine worker.</p>
+      <div className="cards">
+        <WebGpuCard gpu={probe.webgpu} />
+        <WasmCard wasm={probe.wasm} />
+      </div>
+    </>
   );
 }
 
@@ -33,6 +43,7 @@ function WebGpuCard({ gpu }: { gpu: WebGpuProbe }) {
           <dt>Architecture</dt><dd data-testid="webgpu-architecture">{gpu.adapter.architecture || '—'}</dd>
           <dt>Device</dt><dd>{gpu.adapter.device || '—'}</dd>
           <dt>Description</dt><dd>{gpu.adapter.description || '—'}</dd>
+          <dt>ORT build</dt><dd>ort.webgpu.min.mjs <span className="muted">(native WebGPU EP)</span></dd>
           {gpu.limits && (
             <>
               <dt>Max buffer</dt><dd>{mib(gpu.limits.maxBufferSize)}</dd>
@@ -64,6 +75,7 @@ function WasmCard({ wasm }: { wasm: WasmProbe }) {
         <dt>Cross-origin isolated</dt><dd data-testid="wasm-coi">{wasm.crossOriginIsolated ? 'yes' : 'no'}</dd>
         <dt>Threads</dt><dd>{wasm.threads} <span className="muted">of {wasm.hardwareConcurrency} logical cores</span></dd>
         <dt>SIMD</dt><dd>{wasm.simd ? 'yes' : 'no'}</dd>
+        <dt>ORT build</dt><dd>ort.wasm.min.mjs <span className="muted">(WASM only)</span></dd>
       </dl>
       {!wasm.crossOriginIsolated && (
         <p className="note">Without COOP/COEP headers the page is not cross-origin isolated, so ORT runs on one thread.</p>

@@ -46,3 +46,8 @@ test('block forward+gradient agrees across node, wasm and webgpu within 1e-4', a
     for (const [name, d] of Object.entries(diffs)) expect(d, `${backend} ${name}`).toBeLessThanOrEqual(ATOL);
   }
 });
+
+test('a bad model fails with a named error that crosses the worker boundary', async () => {
+  const garbage = new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]);
+  await expect(runModelInPage(app.page, garbage, {}, 'wasm')).rejects.toThrow(/SessionCreateError: wasm: could not create a session/);
+});
