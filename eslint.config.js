@@ -19,6 +19,11 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node scripts (not type-checked): declare the Node globals they use.
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly' } },
+  },
+  {
     files: ['src/core/runtime/**', 'tests/**', 'scripts/**'],
     rules: { 'no-restricted-imports': 'off' },
   },
