@@ -69,6 +69,8 @@ export default defineConfig({
   preview: { headers: ISOLATION_HEADERS },
   worker: { format: 'es' },
   // ORT is never imported through the module graph (see ortRuntimeFiles); keep the optimiser off it.
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // The worker's deps are listed so a cold dev server never discovers them late and reloads the page
+  // (onnx-proto is CommonJS and must be pre-bundled).
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'onnx-proto'] },
   build: { target: 'es2022' },
 });
