@@ -38,7 +38,7 @@ const grid = args.small ? [{ seq: 8, width: 16 }] : [64, 128].flatMap((seq) => [
 function cases() {
   return grid.flatMap(({ seq, width }) =>
     ([false, true] as const).map((withGrad) => {
-      const b = buildBlockGraph({ batch, seq, width, heads: width / 32 || 1, dtype: 'float32', withGrad });
+      const b = buildBlockGraph({ batch, seq, width, heads: Math.max(1, Math.floor(width / 32)), dtype: 'float32', withGrad });
       const pass = withGrad ? ('forward+backward' as const) : ('forward' as const);
       return { name: `B${batch}_T${seq}_D${width}_${withGrad ? 'fwdbwd' : 'fwd'}`, seq, width, pass, model: b.model, feeds: b.feeds };
     }),
