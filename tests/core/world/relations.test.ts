@@ -18,5 +18,7 @@ describe('relations', () => {
     expect(relationHolds('left of', { cx: 6 + RELATION_MARGIN - 1, cy: 6 }, { cx: 6, cy: 6 })).toBe(false);
     expect(relationHolds('left of', { cx: 13, cy: 6 }, { cx: 18, cy: 6 })).toBe(false); // 5 px apart
     expect(relationHolds('left of', { cx: 11, cy: 6 }, { cx: 18, cy: 6 })).toBe(true); // 7 px apart
+    expect(relationHolds('above', { cx: 6, cy: 10 }, { cx: 6, cy: 14 })).toBe(false);
+    expect(relationHolds('below', { cx: 6, cy: 14 }, { cx: 6, cy: 10 })).toBe(false);
   });
 });
