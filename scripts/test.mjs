@@ -3,7 +3,7 @@
 // integration, browser). Browser tests need Debian's Chromium; as root we install it, otherwise we
 // stop with the one line that installs it. Nothing is skipped silently.
 import { execSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -28,4 +28,11 @@ if (!existsSync(CHROMIUM)) {
 
 run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']);
 run('npx', ['eslint', '.']);
-run('npx', ['vitest', 'run', ...process.argv.slice(2)]);
+const report = 'test-output/vitest.json';
+const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile=${report}`, ...process.argv.slice(2)], { stdio: 'inherit' });
+if (existsSync(report)) {
+  const j = JSON.parse(readFileSync(report, 'utf8'));
+  // One plain closing line, whatever the runner prints above it.
+  console.log(`\ntests: ${j.numPassedTests} passed, ${j.numFailedTests} failed` + (j.numPendingTests ? `, ${j.numPendingTests} skipped` : ''));
+}
+process.exit(r.status ?? 1);
