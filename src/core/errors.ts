@@ -8,3 +8,11 @@ export class InputError extends Error {
     this.name = 'InputError';
   }
 }
+
+/** A long job stopped because its AbortSignal fired; `message` says where it stopped. */
+export class AbortError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AbortError';
+  }
+}

@@ -1,0 +1,139 @@
+// Group sampling for GvU rollouts: G images per prompt, drawn autoregressively with the KV cache
+// (one prefill, then imageTokens - 1 decode steps), each image from its own seeded stream.
+//
+// Rows of every run: [prompt 0 x G, prompt 1 x G, ...] and, under classifier-free guidance, the
+// same count of unconditional rows after them (row r + P*G shadows row r: same codes, empty
+// prompt). Guided logits = uncond + cfgScale * (cond - uncond); cfgScale 1 (or 0) means no guidance
+// and no extra rows. GvU itself samples without guidance (the base model does not use it).
+//
+// Determinism: image i of prompt p draws its uniforms from mulberry32(seeds[p*G + i]), one per
+// token, so a seed names an image whatever else is in the batch.
+import { AbortError, InputError } from '../errors.ts';
+import { serializeModel } from '../graph/index.ts';
+import type { ModelConfig } from '../model/config.ts';
+import { packDecodeStep, packGeneration } from '../model/sequences.ts';
+import { buildGenerationStepGraph } from '../model/umm.ts';
+import type { Weights } from '../model/weights.ts';
+import type { ModelSession, Results } from '../runtime/session.ts';
+import { mulberry32 } from '../tensor.ts';
+import { type TokenFilter, checkFilter, sampleToken } from './sampleToken.ts';
+
+export interface SamplingOptions extends TokenFilter {
+  readonly groupSize: number; // G images per prompt
+  readonly seeds: readonly number[]; // one per image, prompt-major: image i of prompt p uses seeds[p*G + i]
+  readonly cfgScale: number; // classifier-free guidance; 1 or 0 = off
+  readonly uncondPrompt?: readonly number[]; // the empty prompt (ending with <img>); needed when guidance is on
+  readonly onProgress?: (tokensDone: number, tokensTotal: number) => void;
+  readonly signal?: AbortSignal; // checked before the prefill and between decode steps
+}
+
+/** The paper's sampling setting: temperature 1.0, min_p 0.03, no top-k/top-p, no guidance. */
+export const GVU_SAMPLING: TokenFilter & { readonly cfgScale: number } = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1 };
+
+export interface GenerationSessions {
+  readonly prefill: ModelSession; // buildGenerationStepGraph(cfg, { withPast: false })
+  readonly decode: ModelSession; // buildGenerationStepGraph(cfg, { withPast: true })
+}
+
+export interface SampledImage {
+  readonly prompt: number; // index into the prompts
+  readonly member: number; // index within the prompt's group, 0..G-1
+  readonly seed: number;
+  readonly codes: Int32Array; // [N] image codes in [0, Vi)
+  readonly policyLogp: Float32Array; // [N] log p of each code under the sampling policy (guided, tempered, filtered)
+  readonly modelLogp: Float32Array; // [N] log p of each code under the raw conditional model (what GRPO's ratio and KL use)
+}
+
+/** The two ONNX models sampling needs, serialised. */
+export function generationStepModels(cfg: ModelConfig): { prefill: Uint8Array; decode: Uint8Array } {
+  return {
+    prefill: serializeModel(buildGenerationStepGraph(cfg, { withPast: false })),
+    decode: serializeModel(buildGenerationStepGraph(cfg, { withPast: true })),
+  };
+}
+
+export async function sampleImages(
+  cfg: ModelConfig,
+  weights: Weights,
+  sessions: GenerationSessions,
+  prompts: readonly (readonly number[])[],
+  opts: SamplingOptions,
+): Promise<SampledImage[]> {
+  const g = opts.groupSize;
+  const n = prompts.length * g; // images
+  checkSampling(cfg, prompts, opts);
+  const guided = opts.cfgScale !== 1 && opts.cfgScale !== 0;
+  const rows = prompts.flatMap((p) => Array<readonly number[]>(g).fill(p));
+  if (guided) rows.push(...Array<readonly number[]>(n).fill(opts.uncondPrompt!));
+  const [steps, vi] = [cfg.imageTokens, cfg.imageVocab];
+  const rngs = opts.seeds.map((s) => mulberry32(s));
+  const images = Array.from({ length: n }, (_, r) => ({
+    prompt: Math.floor(r / g), member: r % g, seed: opts.seeds[r],
+    codes: new Int32Array(steps), policyLogp: new Float32Array(steps), modelLogp: new Float32Array(steps),
+  }));
+
+  const pre = packGeneration(cfg, rows);
+  checkAborted(opts.signal, 0, steps);
+  let out = await sessions.prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, ...weights });
+  const mixed = new Float64Array(vi);
+  for (let step = 0; ; step++) {
+    const logits = out.image_logits.data as Float32Array; // [rows, Vi]
+    for (let r = 0; r < n; r++) {
+      const cond = logits.subarray(r * vi, (r + 1) * vi);
+      let row: ArrayLike<number> = cond;
+      if (guided) {
+        const uncond = logits.subarray((n + r) * vi, (n + r + 1) * vi);
+        for (let v = 0; v < vi; v++) mixed[v] = uncond[v] + opts.cfgScale * (cond[v] - uncond[v]);
+        row = mixed;
+      }
+      const d = sampleToken(row, opts, rngs[r](), cond);
+      images[r].codes[step] = d.token;
+      images[r].policyLogp[step] = d.policyLogp;
+      images[r].modelLogp[step] = d.modelLogp;
+    }
+    opts.onProgress?.(step + 1, steps);
+    if (step === steps - 1) break;
+    checkAborted(opts.signal, step + 1, steps);
+    const fed = Array.from({ length: rows.length }, (_, r) => images[r % n].codes[step]); // uncond rows follow their image
+    const dec = packDecodeStep(cfg, fed, step, pre.pads);
+    out = await sessions.decode.run({ ids: dec.ids, positions: dec.positions, mask: dec.mask, ...pastFrom(cfg, out), ...weights });
+  }
+  return images;
+}
+
+/** present_k.i / present_v.i of one run -> past_k.i / past_v.i of the next. */
+function pastFrom(cfg: ModelConfig, out: Results): Results {
+  const past: Results = {};
+  for (let i = 0; i < cfg.layers; i++) {
+    past[`past_k.${i}`] = out[`present_k.${i}`];
+    past[`past_v.${i}`] = out[`present_v.${i}`];
+  }
+  return past;
+}
+
+function checkAborted(signal: AbortSignal | undefined, done: number, total: number): void {
+  if (signal?.aborted) throw new AbortError(`sampling aborted after ${done} of ${total} image tokens`);
+}
+
+function checkSampling(cfg: ModelConfig, prompts: readonly (readonly number[])[], opts: SamplingOptions): void {
+  checkFilter(opts);
+  const g = opts.groupSize;
+  if (!Number.isInteger(g) || g < 1) throw new InputError(`groupSize must be a positive integer, got ${g}`);
+  if (prompts.length === 0) throw new InputError('sampling needs at least one prompt');
+  if (opts.seeds.length !== prompts.length * g) {
+    throw new InputError(`${opts.seeds.length} seeds for ${prompts.length} prompts x ${g} images (need ${prompts.length * g}, prompt-major)`);
+  }
+  opts.seeds.forEach((s, i) => {
+    if (!Number.isInteger(s) || s < 0 || s >= 2 ** 32) throw new InputError(`seed ${i} must be an integer in [0, 2^32), got ${s}`);
+  });
+  if (!Number.isFinite(opts.cfgScale)) throw new InputError(`cfgScale must be finite, got ${opts.cfgScale}`);
+  const guided = opts.cfgScale !== 1 && opts.cfgScale !== 0;
+  if (guided && !opts.uncondPrompt) throw new InputError(`cfgScale ${opts.cfgScale} needs an uncondPrompt (the empty prompt ending with <img>)`);
+  const named = guided ? [...prompts, opts.uncondPrompt!] : prompts;
+  named.forEach((p, i) => {
+    const which = i === prompts.length ? 'uncondPrompt' : `prompt ${i}`;
+    if (p.length === 0 || p.length > cfg.maxText) throw new InputError(`${which} has ${p.length} tokens; the model takes 1 to ${cfg.maxText}`);
+    const bad = p.findIndex((id) => !Number.isInteger(id) || id < 0 || id >= cfg.textVocab);
+    if (bad >= 0) throw new InputError(`${which}: token ${bad} is ${p[bad]}, outside the text vocabulary [0, ${cfg.textVocab})`);
+  });
+}
