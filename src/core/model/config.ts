@@ -15,18 +15,19 @@ export interface ModelConfig {
   readonly maxSeq: number; // position embedding rows (>= imageTokens + maxText)
 }
 
+/** The shipped default: ShapesWorld's 46 words and 37 cell codes, 48x48 images as 4x4 cells. */
 export const TINY_UMM: ModelConfig = {
   family: 'tiny-umm',
   width: 128,
   layers: 4,
   heads: 4,
   mlpRatio: 4,
-  textVocab: 64,
+  textVocab: 46,
   imageVocab: 37,
   imageTokens: 16,
   patchDim: 432,
   maxText: 20,
-  maxSeq: 40,
+  maxSeq: 36,
 };
 
 const POSITIVE_INTS: readonly (keyof ModelConfig)[] = [

@@ -1,0 +1,23 @@
+// The Node command line: `npm run gvu -- <command> [--key=value ...]`.
+import { modelReportCommand } from './modelReport.ts';
+import { pretrainCommand } from './pretrain.ts';
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
+  pretrain: pretrainCommand,
+  'model-report': modelReportCommand,
+};
+
+async function main(): Promise<void> {
+  const [cmd, ...argv] = process.argv.slice(2);
+  const run = cmd ? COMMANDS[cmd] : undefined;
+  if (!run) {
+    console.error(`usage: npm run gvu -- <command> [--key=value ...]\ncommands: ${Object.keys(COMMANDS).join(', ')}`);
+    process.exit(2);
+  }
+  await run(argv);
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
+  process.exit(1);
+});
