@@ -6,8 +6,8 @@ import {
   sigmoid, softmax, sqrt, sub, tanh, transpose, unsqueeze,
 } from './ops/index.ts';
 
-/** x @ W + b, with an optional low-rank (LoRA) update scale * (x @ A) @ B. */
-export function linear(x: Value, w: Value, b?: Value | null, lora?: { a: Value; b: Value; scale: number } | null): Value {
+/** x @ W + b, with an optional low-rank (LoRA) update scale * (x @ A) @ B (scale a number or a scalar value). */
+export function linear(x: Value, w: Value, b?: Value | null, lora?: { a: Value; b: Value; scale: number | Value } | null): Value {
   let y = matMul(x, w); // [.., Din] @ [Din, Dout]
   if (lora) y = add(y, mul(matMul(matMul(x, lora.a), lora.b), lora.scale));
   return b ? add(y, b) : y;

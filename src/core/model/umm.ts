@@ -6,11 +6,23 @@
 //   generation     [pad.. <bos> prompt <img>] [z_1 .. z_N]      text left-padded to T, image codes after
 //   understanding  [patch_1 .. patch_N] [<bos> caption <eos> pad..]   pixels in, text right-padded to T
 // Text ids live in [0, Vt), image codes in [Vt, Vt + Vi) of one shared embedding table.
+//
+// A LoRA adapter (./lora.ts) is threaded through the same functions: its tensors sit in the same
+// Params record under their input names, and every adaptable matrix goes through `proj`.
 import { Graph, type Value, add, concat, div, gather, matMul, mul, reduceSum, reshape, slice, softmax, sub, transpose } from '../graph/index.ts';
 import { crossEntropy, gelu, layerNorm, linear, tokenLogProbs } from '../graph/nn.ts';
 import { type ModelConfig, headSize } from './config.ts';
+import { type LoraConfig, loraInputNames, loraScale, loraShapes } from './lora.ts';
 
+/** Graph values by parameter name; with an adapter also lora.<param>.A/B and 'lora.scale'. */
 export type Params = Record<string, Value>;
+export type FloatDType = 'float32' | 'float64';
+
+/** What every graph builder may take besides its own options. */
+export interface GraphOptions {
+  readonly lora?: LoraConfig; // apply an adapter: its A/B become inputs (default none: the base model)
+  readonly dtype?: FloatDType; // float inputs and weights; float64 only for gradient checks (default float32)
+}
 
 // ---- parameters -------------------------------------------------------------------------------
 export function paramShapes(cfg: ModelConfig): Record<string, number[]> {
@@ -33,8 +45,28 @@ export function paramShapes(cfg: ModelConfig): Record<string, number[]> {
 }
 
 /** Declare every parameter as a graph input (weights are fed, so training updates need no rebuild). */
-export function declareParams(g: Graph, cfg: ModelConfig): Params {
-  return Object.fromEntries(Object.entries(paramShapes(cfg)).map(([k, s]) => [k, g.input(k, 'float32', s)]));
+export function declareParams(g: Graph, cfg: ModelConfig, dtype: FloatDType = 'float32'): Params {
+  return Object.fromEntries(Object.entries(paramShapes(cfg)).map(([k, s]) => [k, g.input(k, dtype, s)]));
+}
+
+/** Declare an adapter's A/B as graph inputs (after the base parameters), plus its scale alpha / r. */
+export function declareLora(g: Graph, cfg: ModelConfig, lora: LoraConfig, dtype: FloatDType = 'float32'): Params {
+  const p: Params = Object.fromEntries(Object.entries(loraShapes(paramShapes(cfg), lora)).map(([k, s]) => [k, g.input(k, dtype, s)]));
+  p['lora.scale'] = g.const(dtype, loraScale(lora));
+  return p;
+}
+
+/** Base parameters and, when opts.lora is set, the adapter: the inputs of every model graph. */
+function declareModel(g: Graph, cfg: ModelConfig, opts: GraphOptions): Params {
+  const dtype = opts.dtype ?? 'float32';
+  return { ...declareParams(g, cfg, dtype), ...(opts.lora ? declareLora(g, cfg, opts.lora, dtype) : {}) };
+}
+
+/** x @ p[name] (+ p[bias]), plus the adapter's scale * (x @ A) @ B when it targets `name`. */
+function proj(p: Params, name: string, x: Value, bias?: string): Value {
+  const { a, b } = loraInputNames(name);
+  const lora = p[a] ? { a: p[a], b: p[b], scale: p['lora.scale'] } : null;
+  return linear(x, p[name], bias ? p[bias] : null, lora);
 }
 
 // ---- embeddings -------------------------------------------------------------------------------
@@ -58,9 +90,9 @@ export interface KV {
 function attention(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV): { y: Value; kv: KV } {
   const [h, k] = [cfg.heads, headSize(cfg)];
   const split = (v: Value) => transpose(reshape(v, [0, 0, h, k]), [0, 2, 1, 3]); // [B, H, T, K]
-  const q = split(matMul(x, p[`h${i}.attn.wq`]));
-  let kk = split(matMul(x, p[`h${i}.attn.wk`]));
-  let vv = split(matMul(x, p[`h${i}.attn.wv`]));
+  const q = split(proj(p, `h${i}.attn.wq`, x));
+  let kk = split(proj(p, `h${i}.attn.wk`, x));
+  let vv = split(proj(p, `h${i}.attn.wv`, x));
   if (past) {
     kk = concat([past.k, kk], 2); // [B, H, P+T, K]
     vv = concat([past.v, vv], 2);
@@ -68,14 +100,14 @@ function attention(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value
   const scores = add(mul(matMul(q, transpose(kk, [0, 1, 3, 2])), 1 / Math.sqrt(k)), mask); // [B, H, T, S]
   const att = matMul(softmax(scores, -1), vv); // [B, H, T, K]
   const merged = reshape(transpose(att, [0, 2, 1, 3]), [0, 0, cfg.width]); // [B, T, D]
-  return { y: matMul(merged, p[`h${i}.attn.wo`]), kv: { k: kk, v: vv } };
+  return { y: proj(p, `h${i}.attn.wo`, merged), kv: { k: kk, v: vv } };
 }
 
 function block(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV): { h: Value; kv: KV } {
   const a = attention(cfg, p, i, layerNorm(x, p[`h${i}.ln1.scale`], p[`h${i}.ln1.bias`]), mask, past);
   const h1 = add(x, a.y);
-  const up = gelu(linear(layerNorm(h1, p[`h${i}.ln2.scale`], p[`h${i}.ln2.bias`]), p[`h${i}.mlp.up`], p[`h${i}.mlp.up_b`]));
-  return { h: add(h1, linear(up, p[`h${i}.mlp.down`], p[`h${i}.mlp.down_b`])), kv: a.kv };
+  const up = gelu(proj(p, `h${i}.mlp.up`, layerNorm(h1, p[`h${i}.ln2.scale`], p[`h${i}.ln2.bias`]), `h${i}.mlp.up_b`));
+  return { h: add(h1, proj(p, `h${i}.mlp.down`, up, `h${i}.mlp.down_b`)), kv: a.kv };
 }
 
 /** x [B, T, D] -> final-normed hidden states [B, T, D] and each layer's keys/values. */
@@ -91,28 +123,28 @@ export function backbone(cfg: ModelConfig, p: Params, x: Value, mask: Value, pas
 }
 
 // ---- graphs -----------------------------------------------------------------------------------
-const maskInput = (g: Graph, t: number | string, s: number | string) => g.input('mask', 'float32', ['B', 1, t, s]);
+const maskInput = (g: Graph, t: number | string, s: number | string, opts: GraphOptions) => g.input('mask', opts.dtype ?? 'float32', ['B', 1, t, s]);
 
 /**
  * One generation step with a KV cache. Prefill (withPast false) takes the whole padded prompt;
  * decode steps take one token and the cache. Outputs image logits at the last position.
  */
-export function buildGenerationStepGraph(cfg: ModelConfig, opts: { withPast: boolean }): Graph {
+export function buildGenerationStepGraph(cfg: ModelConfig, opts: { withPast: boolean } & GraphOptions): Graph {
   const g = new Graph(opts.withPast ? 'generation_decode' : 'generation_prefill');
   const t = opts.withPast ? 1 : cfg.maxText;
   const ids = g.input('ids', 'int32', ['B', t]);
   const positions = g.input('positions', 'int32', ['B', t]);
-  const mask = maskInput(g, t, opts.withPast ? 'S' : t);
+  const mask = maskInput(g, t, opts.withPast ? 'S' : t, opts);
   const past = opts.withPast
     ? Array.from({ length: cfg.layers }, (_, i) => ({
-        k: g.input(`past_k.${i}`, 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
-        v: g.input(`past_v.${i}`, 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
+        k: g.input(`past_k.${i}`, opts.dtype ?? 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
+        v: g.input(`past_v.${i}`, opts.dtype ?? 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
       }))
     : undefined;
-  const p = declareParams(g, cfg);
+  const p = declareModel(g, cfg, opts);
   const { h, present } = backbone(cfg, p, embedTokens(p, ids, positions), mask, past);
   const last = slice(h, [t - 1], [t], [1]); // [B, 1, D]
-  g.output(reshape(matMul(last, p.head_image), [0, cfg.imageVocab]), 'image_logits'); // [B, Vi]
+  g.output(reshape(proj(p, 'head_image', last), [0, cfg.imageVocab]), 'image_logits'); // [B, Vi]
   present.forEach((kv, i) => {
     g.output(kv.k, `present_k.${i}`);
     g.output(kv.v, `present_v.${i}`);
@@ -127,18 +159,18 @@ export function understandingLogProbs(cfg: ModelConfig, p: Params, pixels: Value
   const txtPos = slice(positions, [n], [n + cfg.maxText], [1]);
   const x = concat([embedPatches(p, pixels, imgPos), embedTokens(p, ids, txtPos)], 1); // [B, N+T, D]
   const { h } = backbone(cfg, p, x, mask);
-  const logits = matMul(slice(h, [n], [n + cfg.maxText - 1], [1]), p.head_text); // [B, T-1, Vt]
+  const logits = proj(p, 'head_text', slice(h, [n], [n + cfg.maxText - 1], [1])); // [B, T-1, Vt]
   return tokenLogProbs(logits, slice(ids, [1], [cfg.maxText], [1])); // [B, T-1]
 }
 
 /** The scorer the intrinsic reward reads: per-token log-probs of given text after an image. */
-export function buildUnderstandingScoreGraph(cfg: ModelConfig): Graph {
+export function buildUnderstandingScoreGraph(cfg: ModelConfig, opts: GraphOptions = {}): Graph {
   const g = new Graph('understanding_score');
-  const pixels = g.input('pixels', 'float32', ['B', cfg.imageTokens, cfg.patchDim]);
+  const pixels = g.input('pixels', opts.dtype ?? 'float32', ['B', cfg.imageTokens, cfg.patchDim]);
   const ids = g.input('ids', 'int32', ['B', cfg.maxText]);
   const positions = g.input('positions', 'int32', ['B', cfg.imageTokens + cfg.maxText]);
-  const mask = maskInput(g, cfg.imageTokens + cfg.maxText, cfg.imageTokens + cfg.maxText);
-  const p = declareParams(g, cfg);
+  const mask = maskInput(g, cfg.imageTokens + cfg.maxText, cfg.imageTokens + cfg.maxText, opts);
+  const p = declareModel(g, cfg, opts);
   g.output(understandingLogProbs(cfg, p, pixels, ids, positions, mask), 'token_logp');
   return g;
 }
@@ -147,17 +179,17 @@ export function buildUnderstandingScoreGraph(cfg: ModelConfig): Graph {
 export function generationLogits(cfg: ModelConfig, p: Params, ids: Value, positions: Value, mask: Value): Value {
   const { h } = backbone(cfg, p, embedTokens(p, ids, positions), mask);
   const [t, n] = [cfg.maxText, cfg.imageTokens];
-  return matMul(slice(h, [t - 1], [t + n - 1], [1]), p.head_image);
+  return proj(p, 'head_image', slice(h, [t - 1], [t + n - 1], [1]));
 }
 
 /** Teacher-forced image-code logits for whole sequences (the policy's view in GRPO). */
-export function buildGenerationLogitsGraph(cfg: ModelConfig): Graph {
+export function buildGenerationLogitsGraph(cfg: ModelConfig, opts: GraphOptions = {}): Graph {
   const g = new Graph('generation_logits');
   const len = cfg.maxText + cfg.imageTokens;
   const ids = g.input('ids', 'int32', ['B', len]);
   const positions = g.input('positions', 'int32', ['B', len]);
-  const mask = maskInput(g, len, len);
-  const p = declareParams(g, cfg);
+  const mask = maskInput(g, len, len, opts);
+  const p = declareModel(g, cfg, opts);
   g.output(generationLogits(cfg, p, ids, positions, mask), 'image_logits'); // [B, N, Vi]
   return g;
 }

@@ -4,6 +4,7 @@
 // so the shipped model stays small; tensors load as float32.
 import { type TensorData, randn, tensor } from '../tensor.ts';
 import type { ModelConfig } from './config.ts';
+import { type LoraConfig, loraShapes } from './lora.ts';
 import { paramShapes } from './umm.ts';
 
 export type Weights = Record<string, TensorData<'float32'>>;
@@ -19,6 +20,20 @@ export function initWeights(cfg: ModelConfig, seed = 0): Weights {
       const std = /attn\.wo|mlp\.down$/.test(name) ? 0.02 / Math.sqrt(2 * cfg.layers) : 0.02;
       w[name] = randn('float32', shape, s++, std);
     }
+  }
+  return w;
+}
+
+/**
+ * A fresh LoRA adapter: B = 0, so the adapted model is the base model exactly, and A drawn with
+ * the variance of PEFT's default (kaiming_uniform with a = sqrt(5), i.e. var 1 / (3 in)) so x A
+ * has unit-order entries and B starts learning at once.
+ */
+export function initLora(cfg: ModelConfig, lora: LoraConfig, seed = 0): Weights {
+  const w: Weights = {};
+  let s = seed * 1000 + 7;
+  for (const [name, shape] of Object.entries(loraShapes(paramShapes(cfg), lora))) {
+    w[name] = name.endsWith('.B') ? tensor('float32', shape, new Float32Array(shape[0] * shape[1])) : randn('float32', shape, s++, 1 / Math.sqrt(3 * shape[0]));
   }
   return w;
 }
