@@ -209,8 +209,10 @@ function readCsv(text: string, fileName: string): ReadResult {
       advanceTo(start);
       const fields = result.data;
       const quoteError = result.errors.find((e) => e.type === 'Quotes');
-      if (quoteError) problems.push(error(line, 'malformed', `CSV: ${quoteError.message}; the rest of the file is read as this one field`));
-      else if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line, fields });
+      if (quoteError) {
+        const rest = result.errors.some((e) => e.code === 'MissingQuotes') ? '; the rest of the file is read as this one field' : '';
+        problems.push(error(line, 'malformed', `CSV: ${quoteError.message}${rest}`));
+      } else if (!(fields.length === 1 && fields[0].trim() === '')) records.push({ line, fields });
       start = result.meta.cursor;
     },
   });

@@ -93,7 +93,11 @@ describe('parsePromptSet: CSV', () => {
     const set = parsePromptSet('prompt\na photo of a circle\n"a photo of a square\na photo of a triangle\n', 'set.csv');
     expect(lines(set)).toEqual([2]);
     expect(set.problems).toMatchObject([{ line: 3, kind: 'malformed' }]);
-    expect(set.problems[0].message).toContain('unterminated');
+    expect(set.problems[0].message).toBe('CSV: Quoted field unterminated; the rest of the file is read as this one field');
+    // Papa reads text after a closing quote as still inside the field, to the end of the file.
+    const junk = parsePromptSet('prompt,tag\na photo of a square,u\n"a photo of a circle"x,t\na photo of a triangle,v\n', 'set.csv');
+    expect(junk.rows.map((r) => [r.line, r.tag])).toEqual([[2, 'u']]);
+    expect(junk.problems).toEqual([{ line: 3, kind: 'malformed', severity: 'error', message: 'CSV: Trailing quote on quoted field is malformed; the rest of the file is read as this one field' }]);
   });
 
   it('is an InputError naming the file and header when there is no prompt column', () => {
