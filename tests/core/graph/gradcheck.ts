@@ -32,7 +32,6 @@ export async function checkGradients(
   build: (v: Record<string, Value>) => Value,
   opts: CheckOptions = {},
 ): Promise<{ checked: number; maxErr: number }> {
-  const { eps = 1e-6, atol = 1e-6, rtol = 1e-5 } = opts;
   const g = new Graph('check');
   const vals = Object.fromEntries(Object.entries(inputs).map(([k, c]) => [k, g.input(k, c.data.dtype, c.shape ?? c.data.dims)]));
   const y = build(vals);
@@ -42,29 +41,45 @@ export async function checkGradients(
   g.output(reduceSum(mul(y, r), yShape.map((_, i) => i)), 'loss');
 
   const wrt = Object.keys(inputs).filter((k) => inputs[k].grad ?? inputs[k].data.dtype === 'float64');
-  const gradModel = await createNodeSession(serializeModel(buildGradientGraph(g, 'loss', wrt)), { optimize: false });
-  const lossModel = await createNodeSession(serializeModel(g), { optimize: false });
   const feeds = Object.fromEntries(Object.entries(inputs).map(([k, c]) => [k, c.data]));
+  return checkGraphGradients(g, 'loss', feeds, wrt, opts);
+}
+
+/**
+ * The same comparison for a whole float64 graph with a scalar output `loss` (a model's training
+ * graph): analytic gradients from buildGradientGraph against central differences of the graph.
+ */
+export async function checkGraphGradients(
+  g: Graph,
+  loss: string,
+  feeds: Record<string, TensorData>,
+  wrt: readonly string[],
+  opts: CheckOptions = {},
+): Promise<{ checked: number; maxErr: number }> {
+  const { eps = 1e-6, atol = 1e-6, rtol = 1e-5 } = opts;
+  const gradModel = await createNodeSession(serializeModel(buildGradientGraph(g, loss, wrt)), { optimize: false });
+  const lossModel = await createNodeSession(serializeModel(g), { optimize: false });
   const analytic = await gradModel.run(feeds);
-  const lossAt = async (f: Record<string, TensorData>) => (await lossModel.run(f)).loss.data[0] as number;
+  const lossAt = async (f: Record<string, TensorData>) => (await lossModel.run(f, [loss]))[loss].data[0] as number;
 
   let checked = 0;
   let maxErr = 0;
   for (const k of wrt) {
-    const base = inputs[k].data.data as Float64Array;
+    if (feeds[k].dtype !== 'float64') throw new Error(`checkGraphGradients: ${k} is ${feeds[k].dtype}, finite differences need float64`);
+    const base = feeds[k].data as Float64Array;
     const grad = analytic[`grad.${k}`];
-    expect(grad.dims, `gradient shape of ${k}`).toEqual(inputs[k].data.dims);
+    expect(grad.dims, `gradient shape of ${k}`).toEqual(feeds[k].dims);
     for (const i of pick(base.length, opts.maxElements, k)) {
       const at = async (delta: number) => {
         const x = Float64Array.from(base);
         x[i] += delta;
-        return lossAt({ ...feeds, [k]: { dtype: 'float64', dims: inputs[k].data.dims, data: x } });
+        return lossAt({ ...feeds, [k]: { dtype: 'float64', dims: feeds[k].dims, data: x } });
       };
       const numeric = ((await at(eps)) - (await at(-eps))) / (2 * eps);
       const got = grad.data[i] as number;
       const err = Math.abs(got - numeric);
       maxErr = Math.max(maxErr, err);
-      expect(err, `d loss / d ${k}[${i}]: analytic ${got}, numeric ${numeric}`).toBeLessThanOrEqual(atol + rtol * Math.abs(numeric));
+      expect(err, `d ${loss} / d ${k}[${i}]: analytic ${got}, numeric ${numeric}`).toBeLessThanOrEqual(atol + rtol * Math.abs(numeric));
       checked++;
     }
   }
