@@ -1,8 +1,10 @@
 // Pretraining batches from ShapesWorld, a pure function of (seed, step).
 //
-// Generation learns (prompt -> image codes) only from compositions the prompt sets allow it: train
-// prompts, and captions of random scenes that avoid the held-out colour-shape bindings and never
-// equal a validation or test prompt. So test prompts probe composition it never saw.
+// Generation learns (prompt -> image codes) from train prompts and from captions of random scenes
+// (every colour-shape pair, as a real UMM has seen every concept), but never from a validation or
+// test prompt: test prompts probe compositions it has not been taught. (An earlier run that also
+// hid the test's colour-shape pairs from generation scored 0 on every coloured test category: a
+// small model does not compose unseen bindings at all, which leaves GRPO nothing to choose from.)
 // Understanding learns (image -> caption) over the whole grammar: it is the model's general
 // captioner, the judge GvU relies on. Captions are true of the image and name every object; they may
 // leave colour or size unsaid, as prompts do.
@@ -46,7 +48,7 @@ export function makePretrainBatcher(cfg: ModelConfig, sets: PromptSets, mix: Dat
         scene = sampleSceneForSpec(spec, rng);
         text = spec.prompt;
       } else {
-        scene = randomScene(rng, 1, 3, true);
+        scene = randomScene(rng, 1, 3, false);
         text = caption(scene, rng);
         if (heldOutPrompts.has(text)) continue;
       }
