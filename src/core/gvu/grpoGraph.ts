@@ -40,7 +40,7 @@ export function grpoObjective(logp: Value, t: GrpoTerms): GrpoStats {
   const adv = unsqueeze(t.advantages, [1]); // [B, 1]
   const [lo, hi] = [sub(1, t.clipEps), add(1, t.clipEps)];
   const ratio = exp(sub(logp, t.oldLogp)); // [B, N]
-  const clipped = minimum(maximum(ratio, lo), hi); // Min/Max, not Clip: ONNX Clip wants rank-0 bounds and constant ones
+  const clipped = minimum(maximum(ratio, lo), hi); // Max/Min: bounds are inputs of any rank; gradient gated as Clip's
   // On a tie (ratio inside the range) Min sends the gradient to its first operand, the unclipped term.
   const surrogate = minimum(mul(ratio, adv), mul(clipped, adv)); // [B, N]
   const d = sub(t.refLogp, logp);
