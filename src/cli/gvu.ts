@@ -1,10 +1,12 @@
 // The Node command line: `npm run gvu -- <command> [--key=value ...]`.
 import { modelReportCommand } from './modelReport.ts';
 import { pretrainCommand } from './pretrain.ts';
+import { trainCommand } from './train.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   pretrain: pretrainCommand,
   'model-report': modelReportCommand,
+  train: trainCommand,
 };
 
 async function main(): Promise<void> {

@@ -11,6 +11,7 @@
 import { AbortError, InputError } from '../errors.ts';
 import { serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
+import type { LoraConfig } from '../model/lora.ts';
 import { packDecodeStep, packGeneration } from '../model/sequences.ts';
 import { buildGenerationStepGraph } from '../model/umm.ts';
 import type { Weights } from '../model/weights.ts';
@@ -44,11 +45,11 @@ export interface SampledImage {
   readonly modelLogp: Float32Array; // [N] log p of each code under the raw conditional model (what GRPO's ratio and KL use)
 }
 
-/** The two ONNX models sampling needs, serialised. */
-export function generationStepModels(cfg: ModelConfig): { prefill: Uint8Array; decode: Uint8Array } {
+/** The two ONNX models sampling needs, serialised; with `lora` they take the adapter's tensors too. */
+export function generationStepModels(cfg: ModelConfig, lora?: LoraConfig): { prefill: Uint8Array; decode: Uint8Array } {
   return {
-    prefill: serializeModel(buildGenerationStepGraph(cfg, { withPast: false })),
-    decode: serializeModel(buildGenerationStepGraph(cfg, { withPast: true })),
+    prefill: serializeModel(buildGenerationStepGraph(cfg, { withPast: false, lora })),
+    decode: serializeModel(buildGenerationStepGraph(cfg, { withPast: true, lora })),
   };
 }
 

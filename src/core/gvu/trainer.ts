@@ -1,0 +1,224 @@
+// The GvU trainer (Pan et al. 2026): GRPO on a LoRA adapter where the only reward is the model's own
+// understanding of its images. One step = one rollout (G images for each of P prompts), the
+// intrinsic reward of every image, group-normalised advantages, then K Adam updates of the adapter
+// on the clipped-ratio objective with a k3 KL to the adapter-off model.
+// The judge never enters the reward (except in the judge-as-reward control); it is logged beside
+// it, with the within-group agreement of reward and judge, to catch reward hacking as it happens.
+// Runtime-agnostic: sessions come from the caller's factory; batches are a pure function of
+// (seed, step), so a resumed run continues exactly.
+import { judge } from '../eval/judge.ts';
+import { withinGroupAuc } from '../eval/rewardAgreement.ts';
+import { promptIds } from '../eval/generationScore.ts';
+import { serializeModel } from '../graph/index.ts';
+import type { ModelConfig } from '../model/config.ts';
+import { type LoraConfig, validateLora } from '../model/lora.ts';
+import { packGeneration } from '../model/sequences.ts';
+import { buildGenerationLogitsGraph, buildUnderstandingScoreGraph } from '../model/umm.ts';
+import { type Weights, initLora } from '../model/weights.ts';
+import { type AdamConfig, type AdamState, adamStep, initAdamState } from '../optim/adam.ts';
+import type { ModelSession } from '../runtime/session.ts';
+import { mulberry32, tensor } from '../tensor.ts';
+import { BOS_ID, IMG_ID, type Spec, renderTokens, shuffled } from '../world/index.ts';
+import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
+import { type RewardVariant, groupAdvantages } from './reward.ts';
+import { logSoftmax } from './sampleToken.ts';
+import { type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
+import { scoreImages } from './scoreImages.ts';
+
+export interface GvuConfig {
+  steps: number; // rollouts (each followed by innerUpdates optimiser steps)
+  promptsPerStep: number; // P prompts per rollout
+  groupSize: number; // G images per prompt (the paper's script: 2)
+  innerUpdates: number; // Adam steps per rollout; > 1 makes the ratio and clipping matter
+  lr: number; // Adam learning rate on the adapter
+  beta: number; // KL coefficient (paper: 0.03)
+  clipEps: number; // PPO ratio clip range
+  temperature: number; // sampling (paper: 1.0)
+  topK: number; // 0 = off
+  topP: number; // 1 = off
+  minP: number; // paper: 0.03
+  cfgScale: number; // 1 = no guidance (the paper uses none)
+  reward: 'intrinsic' | 'judge'; // 'judge' is the control: the external judge as the reward
+  rewardVariant: RewardVariant | 'sequence'; // 'sequence' = prod p_j, an image-level likelihood
+  includeEos: boolean; // score the end-of-sequence token too
+  teacher: 'frozen' | 'policy'; // frozen base (default) or the co-evolving policy (paper's code)
+  loraRank: number;
+  loraAlpha: number;
+  seed: number;
+  logEvery: number;
+  evalEvery: number; // steps between validation evaluations (0 = never)
+  evalGroupSize: number; // images per validation prompt
+  checkpointEvery: number;
+}
+
+export const GVU_DEFAULTS: GvuConfig = {
+  steps: 200, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 2e-4, beta: 0.03, clipEps: 0.2,
+  temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
+  reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen',
+  loraRank: 8, loraAlpha: 32, seed: 0, logEvery: 1, evalEvery: 25, evalGroupSize: 4, checkpointEvery: 25,
+};
+
+export interface GvuState {
+  step: number;
+  lora: Weights;
+  adam: AdamState;
+}
+
+export interface GvuLogRow {
+  step: number;
+  rewardMean: number;
+  rewardStd: number;
+  judgePass: number; // GenEval-rule pass rate of this step's rollouts
+  judgeStrict: number; // strict (no unrequested objects)
+  rolloutAuc: number; // within-group agreement of reward and judge on these rollouts (NaN: no mixed group)
+  loss: number;
+  kl: number;
+  clipFrac: number;
+  ratioMean: number;
+  gradNorm: number;
+  skipped: number; // updates refused by the non-finite guard so far
+  seconds: number; // wall time of this step
+}
+
+export interface GvuHooks {
+  createSession(model: Uint8Array): Promise<ModelSession>;
+  log(row: GvuLogRow): void;
+  evaluate?(state: GvuState): Promise<Record<string, number>>;
+  checkpoint(state: GvuState): Promise<void>;
+  stopRequested?(): boolean;
+}
+
+export const loraOf = (run: GvuConfig): LoraConfig => validateLora({ rank: run.loraRank, alpha: run.loraAlpha });
+
+export function freshGvuState(cfg: ModelConfig, run: GvuConfig): GvuState {
+  const lora = initLora(cfg, loraOf(run), run.seed);
+  return { step: 0, lora, adam: initAdamState(lora) };
+}
+
+/** Every session one GvU run needs; built once, fed weights at each call. */
+export async function createGvuSessions(cfg: ModelConfig, run: GvuConfig, create: (m: Uint8Array) => Promise<ModelSession>) {
+  const lora = loraOf(run);
+  const steps = generationStepModels(cfg, lora);
+  return {
+    lora,
+    prefill: await create(steps.prefill),
+    decode: await create(steps.decode),
+    scorer: await create(serializeModel(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {}))),
+    reference: await create(serializeModel(buildGenerationLogitsGraph(cfg))),
+    grpo: await create(buildGrpoGradientModel(cfg, lora)),
+  };
+}
+export type GvuSessions = Awaited<ReturnType<typeof createGvuSessions>>;
+
+export interface Rollout {
+  specs: Spec[];
+  samples: SampledImage[];
+  images: Uint8Array[];
+  rewards: Float64Array;
+  pass: boolean[];
+  strict: boolean[];
+}
+
+/** Sample G images for each of P train prompts, decode, judge and reward them. */
+export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s: GvuSessions, state: GvuState, train: readonly Spec[]): Promise<Rollout> {
+  const rng = mulberry32((run.seed * 0x9e3779b1) ^ (state.step * 0x85ebca77));
+  const specs = shuffled(rng, [...train]).slice(0, run.promptsPerStep);
+  const g = run.groupSize;
+  const seeds = specs.flatMap((_, p) => Array.from({ length: g }, (_, m) => (run.seed * 7_919 + state.step * 4_099 + p * g + m) >>> 0));
+  const policy = { ...base, ...state.lora };
+  const samples = await sampleImages(cfg, policy, { prefill: s.prefill, decode: s.decode }, specs.map((x) => promptIds(x.prompt)), {
+    ...run, groupSize: g, seeds, uncondPrompt: [BOS_ID, IMG_ID],
+  });
+  const images = samples.map((x) => renderTokens(x.codes));
+  const verdicts = samples.map((x, i) => judge(images[i], specs[x.prompt]));
+  const pass = verdicts.map((v) => v.pass);
+  const strict = verdicts.map((v) => v.strictPass);
+  let rewards: Float64Array;
+  if (run.reward === 'judge') rewards = Float64Array.from(verdicts, (v) => (v.strictPass ? 1 : v.pass ? 0.5 : 0));
+  else {
+    const teacher = run.teacher === 'policy' ? policy : base;
+    const items = samples.map((x, i) => ({ image: images[i], prompt: specs[x.prompt].prompt }));
+    const variant = run.rewardVariant === 'sequence' ? 'geomean' : run.rewardVariant;
+    const scored = await scoreImages(cfg, teacher, s.scorer, items, { variant, includeEos: run.includeEos });
+    rewards = Float64Array.from(scored, (r) =>
+      run.rewardVariant === 'sequence' ? Math.exp(r.tokens.filter((t) => t.counted).reduce((a, t) => a + t.logp, 0)) : r.reward,
+    );
+  }
+  return { specs, samples, images, rewards, pass, strict };
+}
+
+/** log p of each sampled code under the base model (adapter off): the KL reference. [B*N] */
+async function referenceLogp(cfg: ModelConfig, base: Weights, s: GvuSessions, ro: Rollout): Promise<Float32Array> {
+  const seq = packGeneration(cfg, ro.samples.map((x) => promptIds(ro.specs[x.prompt].prompt)), ro.samples.map((x) => Array.from(x.codes)));
+  const logits = (await s.reference.run({ ids: seq.ids, positions: seq.positions, mask: seq.mask, ...base })).image_logits.data as Float32Array;
+  const [n, vi] = [cfg.imageTokens, cfg.imageVocab];
+  const out = new Float32Array(ro.samples.length * n);
+  ro.samples.forEach((x, b) => {
+    for (let t = 0; t < n; t++) out[b * n + t] = logSoftmax(logits.subarray((b * n + t) * vi, (b * n + t + 1) * vi))[x.codes[t]];
+  });
+  return out;
+}
+
+export async function trainGvu(
+  cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, train: readonly Spec[], hooks: GvuHooks,
+): Promise<GvuState> {
+  const s = await createGvuSessions(cfg, run, hooks.createSession);
+  const names = loraParamNames(cfg, s.lora);
+  const adam: AdamConfig = { lr: run.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };
+  let skipped = 0;
+  try {
+    while (state.step < run.steps && !hooks.stopRequested?.()) {
+      const t0 = performance.now();
+      const ro = await rollout(cfg, base, run, s, state, train);
+      const n = cfg.imageTokens;
+      const b = ro.samples.length;
+      const adv = groupAdvantages(ro.rewards, run.groupSize);
+      const seq = packGeneration(cfg, ro.samples.map((x) => promptIds(ro.specs[x.prompt].prompt)), ro.samples.map((x) => Array.from(x.codes)));
+      const oldLogp = new Float32Array(b * n);
+      ro.samples.forEach((x, i) => oldLogp.set(x.modelLogp, i * n));
+      const feeds = {
+        ids: seq.ids, positions: seq.positions, mask: seq.mask,
+        old_logp: tensor('float32', [b, n], oldLogp),
+        ref_logp: tensor('float32', [b, n], await referenceLogp(cfg, base, s, ro)),
+        advantages: tensor('float32', [b], Float32Array.from(adv)),
+        token_weights: tensor('float32', [b, n], new Float32Array(b * n).fill(1)),
+        clip_eps: tensor('float32', [], [run.clipEps]),
+        beta: tensor('float32', [], [run.beta]),
+        ...base,
+      };
+      let stats = { loss: NaN, kl: NaN, clipFrac: NaN, ratioMean: NaN, gradNorm: NaN };
+      for (let k = 0; k < run.innerUpdates; k++) {
+        const out = await s.grpo.run({ ...feeds, ...state.lora });
+        const grads = Object.fromEntries(names.map((name) => [name, out[`grad.${name}`].data as Float32Array]));
+        const rep = adamStep(state.lora, grads, state.adam, adam);
+        if (!rep.applied) skipped++;
+        if (k === 0) {
+          const v = (name: string) => out[name].data[0] as number;
+          stats = { loss: v('loss'), kl: v('kl'), clipFrac: v('clip_frac'), ratioMean: v('ratio_mean'), gradNorm: rep.gradNorm };
+        }
+      }
+      state.step++;
+      const mean = ro.rewards.reduce((a, x) => a + x, 0) / b;
+      const groups = ro.specs.map((_, p) => ro.samples.flatMap((x, i) => (x.prompt === p ? [{ reward: ro.rewards[i], pass: ro.pass[i] }] : [])));
+      if (state.step % run.logEvery === 0) {
+        hooks.log({
+          step: state.step,
+          rewardMean: mean,
+          rewardStd: Math.sqrt(ro.rewards.reduce((a, x) => a + (x - mean) ** 2, 0) / b),
+          judgePass: ro.pass.filter(Boolean).length / b,
+          judgeStrict: ro.strict.filter(Boolean).length / b,
+          rolloutAuc: withinGroupAuc(groups).auc,
+          ...stats,
+          skipped,
+          seconds: (performance.now() - t0) / 1000,
+        });
+      }
+      if (hooks.evaluate && run.evalEvery > 0 && state.step % run.evalEvery === 0) await hooks.evaluate(state);
+      if (state.step % run.checkpointEvery === 0) await hooks.checkpoint(state);
+    }
+    await hooks.checkpoint(state);
+  } finally {
+    await Promise.all([s.prefill, s.decode, s.scorer, s.reference, s.grpo].map((x) => x.release()));
+  }
+  return state;
+}
