@@ -1,4 +1,6 @@
 // The Node command line: `npm run gvu -- <command> [--key=value ...]`.
+import { evalCommand } from './evaluate.ts';
+import { experimentCommand } from './experiment.ts';
 import { modelReportCommand } from './modelReport.ts';
 import { pretrainCommand } from './pretrain.ts';
 import { trainCommand } from './train.ts';
@@ -7,6 +9,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   pretrain: pretrainCommand,
   'model-report': modelReportCommand,
   train: trainCommand,
+  eval: evalCommand,
+  experiment: experimentCommand,
 };
 
 async function main(): Promise<void> {

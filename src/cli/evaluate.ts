@@ -1,0 +1,106 @@
+// Evaluate a policy (the base model, or base + adapter) on a prompt set: ShapesEval per category
+// over seed sets, understanding ranking with the same weights, and the within-group agreement of
+// the frozen teacher's reward with the judge on the policy's own samples.
+// `npm run gvu -- eval [--adapter=DIR] [--prompts=test] [--out=FILE]`.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type GenerationSettings, meanCi95, sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
+import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
+import type { PromptSetScore } from '../core/eval/scorePromptSet.ts';
+import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
+import { serializeModel } from '../core/graph/index.ts';
+import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
+import { scoreImages } from '../core/gvu/scoreImages.ts';
+import type { ModelConfig } from '../core/model/config.ts';
+import type { LoraConfig } from '../core/model/lora.ts';
+import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
+import type { Weights } from '../core/model/weights.ts';
+import { createNodeSession } from '../core/runtime/node.ts';
+import type { Spec } from '../core/world/index.ts';
+import { loadAdapter } from './adapterFiles.ts';
+import { loadModel } from './modelFiles.ts';
+import { loadPromptSet } from './promptSets.ts';
+import { resolveRunConfig } from './runConfig.ts';
+
+export interface PolicyEval {
+  overall: number;
+  overall_ci95: number;
+  overall_std: number;
+  strict_overall: number;
+  strict_ci95: number;
+  per_seed: { overall: number; strict_overall: number }[];
+  per_category: Record<string, number>;
+  per_category_strict: Record<string, number>;
+  understanding: number;
+  understanding_per_edit: Record<string, number>;
+  agreement_auc: number;
+  agreement_pairs: number;
+  objects_per_image: number;
+}
+
+export async function evaluatePolicy(
+  cfg: ModelConfig, base: Weights, adapter: { lora: LoraConfig; weights: Weights } | null, specs: readonly Spec[],
+  opts: { seedSets: number; groupSize: number; scenesPerPrompt: number },
+): Promise<PolicyEval> {
+  const lora = adapter?.lora;
+  const policy = { ...base, ...(adapter?.weights ?? {}) };
+  const steps = generationStepModels(cfg, lora);
+  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+  const policyScorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, lora ? { lora } : {})));
+  const frozenScorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
+  const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: opts.groupSize };
+  const perSeed: PromptSetScore[] = [];
+  let agreement = { auc: NaN, pairs: 0 };
+  let objects = 0;
+  let images = 0;
+  for (let s = 0; s < opts.seedSets; s++) {
+    const samples = await sampleAndJudge(cfg, policy, sessions, specs, settings, s);
+    perSeed.push(scoreSamples(samples));
+    for (const x of samples) objects += x.codes.filter((c) => c !== 0).length;
+    images += samples.length;
+    if (s === 0) {
+      const rewards = await scoreImages(cfg, base, frozenScorer, samples.map((x) => ({ image: x.image, prompt: x.spec.prompt })));
+      agreement = withinGroupAuc(specs.map((_, p) => samples.flatMap((x, i) => (x.promptIndex === p ? [{ reward: rewards[i].reward, pass: x.pass }] : []))));
+    }
+  }
+  const u = await measureUnderstanding(cfg, policy, policyScorer, specs, { scenesPerPrompt: opts.scenesPerPrompt, seed: 7 });
+  await Promise.all([sessions.prefill, sessions.decode, policyScorer, frozenScorer].map((x) => x.release()));
+  const tags = Object.keys(perSeed[0].byCategory) as (keyof PromptSetScore['byCategory'])[];
+  const o = meanCi95(perSeed.map((s) => s.overall));
+  const st = meanCi95(perSeed.map((s) => s.strictOverall));
+  return {
+    overall: o.mean, overall_ci95: o.ci95, overall_std: o.std,
+    strict_overall: st.mean, strict_ci95: st.ci95,
+    per_seed: perSeed.map((s) => ({ overall: s.overall, strict_overall: s.strictOverall })),
+    per_category: Object.fromEntries(tags.map((t) => [t, meanCi95(perSeed.map((s) => s.byCategory[t]!.accuracy)).mean])),
+    per_category_strict: Object.fromEntries(tags.map((t) => [t, meanCi95(perSeed.map((s) => s.byCategory[t]!.strictAccuracy)).mean])),
+    understanding: u.overall,
+    understanding_per_edit: Object.fromEntries(Object.entries(u.perEdit).map(([k, v]) => [k, v.accuracy])),
+    agreement_auc: agreement.auc,
+    agreement_pairs: agreement.pairs,
+    objects_per_image: objects / images,
+  };
+}
+
+const DEFAULTS = {
+  model: 'public/models/tiny-umm',
+  adapter: '', // PEFT adapter directory; empty = the base model
+  prompts: 'test',
+  seedSets: 3,
+  groupSize: 8,
+  scenesPerPrompt: 4,
+  out: '',
+};
+
+export async function evalCommand(argv: string[]): Promise<void> {
+  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
+  if (rest.length) throw new Error(`eval: unknown arguments ${rest.join(' ')}`);
+  const { cfg, weights } = loadModel(o.model);
+  const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
+  const r = await evaluatePolicy(cfg, weights, adapter, loadPromptSet(o.prompts), o);
+  console.log(JSON.stringify(r, null, 2));
+  if (o.out) {
+    mkdirSync(dirname(o.out), { recursive: true });
+    writeFileSync(o.out, JSON.stringify({ model: o.model, adapter: o.adapter || null, prompts: o.prompts, ...r }, null, 2) + '\n');
+  }
+}

@@ -1,0 +1,151 @@
+// `npm run gvu -- experiment`: the GvU result of docs/RESULTS.md, reproduced. Trains every run of
+// the plan (GvU over seeds, the judge-as-reward control, the ablations) with the same budget,
+// evaluates base and every adapter on the test prompts, and writes docs/results/gvu.json plus
+// plots. Runs are resumable and skipped when their adapter exists, so the command can be re-run.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadAdapter } from './adapterFiles.ts';
+import { type PolicyEval, evaluatePolicy } from './evaluate.ts';
+import { loadModel } from './modelFiles.ts';
+import { loadPromptSet } from './promptSets.ts';
+import { resolveRunConfig } from './runConfig.ts';
+import { type Series, lineChartSvg } from './svgChart.ts';
+import { TRAIN_CLI_DEFAULTS, type TrainCliConfig, runTraining } from './train.ts';
+
+const DEFAULTS = {
+  model: 'public/models/tiny-umm',
+  out: 'runs/experiment', // per-run directories
+  results: 'docs/results', // gvu.json and plots/
+  steps: 150, // GRPO steps per run (the same budget for every run)
+  promptsPerStep: 16, // P; the G=2 ablation uses P*G/2 prompts so images per step stay equal
+  groupSize: 8,
+  seeds: '0,1,2', // GvU seeds
+  runs: 'gvu,judge,coevolve,sequence,g2', // which kinds of run
+  seedSets: 3, // evaluation seed sets
+  evalGroupSize: 8,
+  scenesPerPrompt: 4,
+};
+
+type Plan = { name: string; kind: string; seed: number; overrides: Partial<TrainCliConfig> };
+
+function plan(o: typeof DEFAULTS): Plan[] {
+  const seeds = o.seeds.split(',').map(Number);
+  const kinds = o.runs.split(',');
+  const p: Plan[] = [];
+  if (kinds.includes('gvu')) for (const s of seeds) p.push({ name: `gvu-s${s}`, kind: 'gvu', seed: s, overrides: {} });
+  if (kinds.includes('judge')) p.push({ name: 'judge-s0', kind: 'judge_reward_control', seed: 0, overrides: { reward: 'judge' } });
+  if (kinds.includes('coevolve')) p.push({ name: 'coevolve-s0', kind: 'ablation_coevolving_teacher', seed: 0, overrides: { teacher: 'policy' } });
+  if (kinds.includes('sequence')) p.push({ name: 'sequence-s0', kind: 'ablation_image_level_reward', seed: 0, overrides: { rewardVariant: 'sequence' } });
+  if (kinds.includes('g2')) {
+    p.push({ name: 'g2-s0', kind: 'ablation_g2', seed: 0, overrides: { groupSize: 2, promptsPerStep: (o.promptsPerStep * o.groupSize) / 2 } });
+  }
+  return p;
+}
+
+export async function experimentCommand(argv: string[]): Promise<void> {
+  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
+  if (rest.length) throw new Error(`experiment: unknown arguments ${rest.join(' ')}`);
+  const { cfg, weights } = loadModel(o.model);
+  const test = loadPromptSet('test');
+  const evalOpts = { seedSets: o.seedSets, groupSize: o.evalGroupSize, scenesPerPrompt: o.scenesPerPrompt };
+  const runs = plan(o);
+
+  for (const r of runs) {
+    const dir = join(o.out, r.name);
+    if (existsSync(join(dir, 'adapter', 'adapter_config.json'))) continue;
+    console.log(`\n== training ${r.name}`);
+    await runTraining({
+      ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
+      seed: r.seed, ...r.overrides,
+    });
+  }
+
+  console.log('\n== evaluating base');
+  const base = await cached(join(o.out, 'eval-base.json'), () => evaluatePolicy(cfg, weights, null, test, evalOpts));
+  const evals: Record<string, PolicyEval> = {};
+  for (const r of runs) {
+    console.log(`== evaluating ${r.name}`);
+    evals[r.name] = await cached(join(o.out, r.name, 'eval-test.json'), () =>
+      evaluatePolicy(cfg, weights, loadAdapter(join(o.out, r.name, 'adapter'), cfg), test, evalOpts),
+    );
+  }
+
+  const gvuRuns = runs.filter((r) => r.kind === 'gvu');
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const std = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
+  const g = gvuRuns.map((r) => evals[r.name]);
+  const minutes = runs.map((r) => runMinutes(join(o.out, r.name)));
+  const single = (kind: string) => {
+    const r = runs.find((x) => x.kind === kind);
+    if (!r) return null;
+    const e = evals[r.name];
+    return { overall: e.overall, strict_overall: e.strict_overall, per_category: e.per_category, understanding: e.understanding, agreement: e.agreement_auc, run: r.name };
+  };
+  const result = {
+    command: `npm run gvu -- experiment ${argv.join(' ')}`.trim(),
+    budget: { steps: o.steps, images_per_step: o.promptsPerStep * o.groupSize, prompts: 'public/data/prompts/train.jsonl' },
+    eval: { prompts: 'public/data/prompts/test.jsonl', seed_sets: o.seedSets, group_size: o.evalGroupSize },
+    base: { overall: base.overall, strict_overall: base.strict_overall, overall_ci95: base.overall_ci95, per_category: base.per_category, per_category_strict: base.per_category_strict, objects_per_image: base.objects_per_image },
+    gvu: {
+      seeds: gvuRuns.map((r) => r.seed),
+      overall: mean(g.map((e) => e.overall)),
+      overall_std: std(g.map((e) => e.overall)),
+      per_seed_overall: g.map((e) => e.overall),
+      strict_overall: mean(g.map((e) => e.strict_overall)),
+      strict_overall_std: std(g.map((e) => e.strict_overall)),
+      relative_gain: mean(g.map((e) => e.overall)) / base.overall - 1,
+      strict_relative_gain: mean(g.map((e) => e.strict_overall)) / base.strict_overall - 1,
+      per_category: Object.fromEntries(Object.keys(base.per_category).map((t) => [t, mean(g.map((e) => e.per_category[t]))])),
+      per_category_strict: Object.fromEntries(Object.keys(base.per_category).map((t) => [t, mean(g.map((e) => e.per_category_strict[t]))])),
+      objects_per_image: mean(g.map((e) => e.objects_per_image)),
+    },
+    understanding: { before: base.understanding, after: mean(g.map((e) => e.understanding)), before_per_edit: base.understanding_per_edit, after_per_edit_seed0: g[0]?.understanding_per_edit },
+    agreement: { before: base.agreement_auc, after: mean(g.map((e) => e.agreement_auc)) },
+    minutes_per_run: mean(minutes.filter((m) => m !== null) as number[]),
+    judge_reward_control: single('judge_reward_control'),
+    ablations: {
+      coevolving_teacher: single('ablation_coevolving_teacher'),
+      image_level_reward: single('ablation_image_level_reward'),
+      group_size_2: single('ablation_g2'),
+    },
+    runs: Object.fromEntries(runs.map((r, i) => [r.name, { kind: r.kind, seed: r.seed, minutes: minutes[i], ...evals[r.name] }])),
+  };
+  mkdirSync(join(o.results, 'plots'), { recursive: true });
+  writeFileSync(join(o.results, 'gvu.json'), JSON.stringify(result, null, 2) + '\n');
+  writePlots(o, runs);
+  console.log(JSON.stringify({ base: result.base.overall, gvu: result.gvu.overall, gain: result.gvu.relative_gain, strict: [result.base.strict_overall, result.gvu.strict_overall], understanding: result.understanding, agreement: result.agreement, judge: result.judge_reward_control?.overall }, null, 2));
+}
+
+async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as T;
+  const v = await make();
+  writeFileSync(file, JSON.stringify(v, null, 2) + '\n');
+  return v;
+}
+
+function readJsonl(file: string): Record<string, number>[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+
+function runMinutes(dir: string): number | null {
+  const log = readJsonl(join(dir, 'log.jsonl'));
+  return log.length ? log[log.length - 1].wallSec / 60 : null;
+}
+
+const COLORS = ['#4f46e5', '#0891b2', '#7c3aed', '#dc2626', '#16a34a', '#ca8a04', '#db2777'];
+
+function writePlots(o: typeof DEFAULTS, runs: Plan[]): void {
+  const smooth = (pts: [number, number][], k = 5) => pts.map(([x], i) => [x, pts.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)] as [number, number]);
+  const series = (key: string, file = 'log.jsonl', sm = true): Series[] =>
+    runs.map((r, i) => {
+      const pts = readJsonl(join(o.out, r.name, file)).map((row) => [row.step, row[key]] as [number, number]);
+      return { name: r.name, color: COLORS[i % COLORS.length], points: sm ? smooth(pts) : pts };
+    });
+  const dir = join(o.results, 'plots');
+  writeFileSync(join(dir, 'reward.svg'), lineChartSvg('Mean intrinsic reward of rollouts (5-step mean)', 'step', series('rewardMean').filter((s) => !s.name.startsWith('judge'))));
+  writeFileSync(join(dir, 'kl.svg'), lineChartSvg('KL to the base model per token (k3, 5-step mean)', 'step', series('kl')));
+  writeFileSync(join(dir, 'rollout-judge.svg'), lineChartSvg('ShapesEval pass rate of training rollouts (5-step mean)', 'step', series('judgePass')));
+  writeFileSync(join(dir, 'val-shapeseval.svg'), lineChartSvg('ShapesEval overall on the validation prompts', 'step', series('val_overall', 'eval.jsonl', false)));
+  writeFileSync(join(dir, 'rollout-auc.svg'), lineChartSvg('Within-group AUC of reward vs judge on rollouts (5-step mean)', 'step', series('rolloutAuc').filter((s) => !s.name.startsWith('judge'))));
+}
