@@ -13,10 +13,11 @@ import { judge } from '../core/eval/judge.ts';
 import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
-import { countParams } from '../core/model/weights.ts';
+import { type Weights, countParams } from '../core/model/weights.ts';
+import type { ModelConfig } from '../core/model/config.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { mulberry32 } from '../core/tensor.ts';
-import { renderTokens, sampleSceneForSpec, sceneToTokens } from '../core/world/index.ts';
+import { type Spec, renderTokens, sampleSceneForSpec, sceneToTokens } from '../core/world/index.ts';
 import { loadCheckpoint, loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
@@ -77,7 +78,11 @@ export async function modelReportCommand(argv: string[]): Promise<void> {
     for (let k = 0; k < 8; k++, rtTotal++) if (judge(renderTokens(sceneToTokens(sampleSceneForSpec(spec, rng))), spec).pass) rt++;
   }
 
+  const smoke = await smokeNumbers(cfg, weights, specs);
+  console.log(`smoke subset: understanding ${pct(smoke.understanding)} generation ${pct(smoke.generation)}`);
+
   const report = {
+    smoke,
     model: o.model,
     prompt_set: o.prompts,
     params: countParams(weights),
@@ -125,4 +130,20 @@ function trainMinutes(log: string): number | null {
   const lines = readFileSync(log, 'utf8').trim().split('\n');
   const last = JSON.parse(lines[lines.length - 1]) as { wallSec?: number };
   return last.wallSec ? last.wallSec / 60 : null;
+}
+
+/**
+ * A small fixed measurement (every 5th test prompt, fixed seeds) that tests/cli/shippedModel.test.ts
+ * repeats on the committed model to check it still gives the documented numbers.
+ */
+export async function smokeNumbers(cfg: ModelConfig, weights: Weights, specs: readonly Spec[]) {
+  const subset = specs.filter((_, i) => i % 5 === 0);
+  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
+  const steps = generationStepModels(cfg);
+  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+  const u = await measureUnderstanding(cfg, weights, scorer, subset, { scenesPerPrompt: 1, seed: 3 });
+  const samples = await sampleAndJudge(cfg, weights, sessions, subset, { ...GVU_SAMPLING, groupSize: 4 }, 0);
+  const gen = samples.filter((x) => x.pass).length / samples.length;
+  await Promise.all([scorer, sessions.prefill, sessions.decode].map((x) => x.release()));
+  return { prompts: subset.length, understanding: u.overall, understanding_pairs: u.pairs, generation: gen, images: samples.length, tolerance: 0.03 };
 }
