@@ -3,6 +3,7 @@ import { evalCommand } from './evaluate.ts';
 import { experimentCommand } from './experiment.ts';
 import { modelReportCommand } from './modelReport.ts';
 import { pretrainCommand } from './pretrain.ts';
+import { scoreCommand } from './score.ts';
 import { trainCommand } from './train.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   train: trainCommand,
   eval: evalCommand,
   experiment: experimentCommand,
+  score: scoreCommand,
 };
 
 async function main(): Promise<void> {

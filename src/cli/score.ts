@@ -1,0 +1,93 @@
+// `npm run gvu -- score --prompts=FILE [--adapter=DIR] [--out=DIR]`: batch scoring from the command
+// line, the same code path as the playground's Batch view. Any prompt-set format (TXT, CSV, JSONL,
+// GenEval metadata JSONL); per-line problems are listed and the valid rows still run. For every
+// prompt: G images, their intrinsic reward and per-token probabilities, the ShapesEval verdict when
+// the prompt has a spec. Writes results.jsonl, results.csv, images/*.png and problems.txt.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { encode as encodePng } from 'fast-png';
+import { judge } from '../core/eval/judge.ts';
+import { serializeModel } from '../core/graph/index.ts';
+import { GVU_SAMPLING, generationStepModels, sampleImages } from '../core/gvu/sampling.ts';
+import { scoreImages } from '../core/gvu/scoreImages.ts';
+import { type RewardVariant } from '../core/gvu/reward.ts';
+import { formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
+import { type ScoredRow, resultsToCsv, resultsToJsonl } from '../core/io/results.ts';
+import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
+import { createNodeSession } from '../core/runtime/node.ts';
+import { BOS_ID, IMAGE_SIZE, IMG_ID, renderTokens } from '../core/world/index.ts';
+import { loadAdapter } from './adapterFiles.ts';
+import { loadModel } from './modelFiles.ts';
+import { loadPromptSets } from './promptSets.ts';
+import { resolveRunConfig } from './runConfig.ts';
+
+const DEFAULTS = {
+  prompts: 'public/data/prompts/test.jsonl', // any prompt-set file
+  model: 'public/models/tiny-umm',
+  adapter: '', // PEFT adapter directory; empty = base model
+  groupSize: 4, // images per prompt
+  seed: 0, // image k of prompt row i uses seed + i * groupSize + k
+  variant: 'geomean', // reward variant: geomean | mean_p | min_p | content_words
+  includeEos: false,
+  teacher: 'frozen', // frozen base | policy (base + adapter)
+  images: true, // write PNGs
+  out: '', // default runs/score/<prompt file name>
+};
+
+export async function scoreCommand(argv: string[]): Promise<void> {
+  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
+  if (rest.length) throw new Error(`score: unknown arguments ${rest.join(' ')}`);
+  const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
+  const set = parsePromptSet(readFileSync(o.prompts, 'utf8'), o.prompts);
+  mkdirSync(join(out, 'images'), { recursive: true });
+  const problems = set.problems.map((p) => formatProblem(o.prompts, p));
+  writeFileSync(join(out, 'problems.txt'), problems.join('\n') + (problems.length ? '\n' : ''));
+  for (const p of problems) console.warn(p);
+  console.log(`${set.rows.length} prompts (${set.format}), ${set.problems.length} problems`);
+
+  const { cfg, weights: base } = loadModel(o.model);
+  const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
+  const policy = { ...base, ...(adapter?.weights ?? {}) };
+  const steps = generationStepModels(cfg, adapter?.lora);
+  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+  const teacherIsPolicy = o.teacher === 'policy' && adapter;
+  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy ? { lora: adapter.lora } : {})));
+  // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, so they are judged too.
+  const shipped = Object.values(loadPromptSets()).flat();
+  const specOf = new Map(shipped.map((s) => [s.prompt, s]));
+  const g = o.groupSize;
+  const rows: ScoredRow[] = [];
+  const t0 = Date.now();
+  const per = Math.max(1, Math.floor(64 / g));
+  for (let i = 0; i < set.rows.length; i += per) {
+    const chunk = set.rows.slice(i, i + per);
+    const seeds = chunk.flatMap((_, c) => Array.from({ length: g }, (_, k) => o.seed + (i + c) * g + k));
+    const samples = await sampleImages(cfg, policy, sessions, chunk.map((r) => [BOS_ID, ...r.ids, IMG_ID]), { ...GVU_SAMPLING, groupSize: g, seeds });
+    const images = samples.map((x) => renderTokens(x.codes));
+    const rewards = await scoreImages(cfg, teacherIsPolicy ? policy : base, scorer, samples.map((x, k) => ({ image: images[k], prompt: chunk[x.prompt].words.join(' ') })), {
+      variant: o.variant as RewardVariant, includeEos: o.includeEos,
+    });
+    samples.forEach((x, k) => {
+      const row = chunk[x.prompt];
+      const spec = row.spec ?? specOf.get(row.words.join(' ')) ?? null;
+      const v = spec ? judge(images[k], spec) : null;
+      rows.push({
+        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: x.member,
+        reward: rewards[k].reward, lowestWord: rewards[k].lowest.word, lowestP: rewards[k].lowest.p,
+        perToken: rewards[k].tokens.map((t) => ({ word: t.word, p: t.p })),
+        judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],
+      });
+      if (o.images) writeFileSync(join(out, 'images', `line${row.line}-${x.member}.png`), encodePng({ width: IMAGE_SIZE, height: IMAGE_SIZE, data: images[k], channels: 3 }));
+    });
+    const done = Math.min(set.rows.length, i + per);
+    const rate = done / ((Date.now() - t0) / 1000);
+    process.stdout.write(`\r${done}/${set.rows.length} prompts  ${rate.toFixed(1)} prompts/s  ETA ${((set.rows.length - done) / rate).toFixed(0)} s   `);
+  }
+  console.log('');
+  writeFileSync(join(out, 'results.jsonl'), resultsToJsonl(rows));
+  writeFileSync(join(out, 'results.csv'), resultsToCsv(rows, { digits: 4 }));
+  const judged = rows.filter((r) => r.judgePass !== null);
+  const mean = rows.reduce((a, r) => a + r.reward, 0) / Math.max(1, rows.length);
+  console.log(`mean reward ${mean.toFixed(4)}` + (judged.length ? `, ShapesEval pass ${(judged.filter((r) => r.judgePass).length / judged.length).toFixed(3)} on ${judged.length} judged images` : ''));
+  console.log(`wrote ${out}/results.jsonl, results.csv${o.images ? ', images/' : ''}`);
+}
