@@ -167,6 +167,8 @@ export async function trainGvu(
   const adam: AdamConfig = { lr: run.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };
   let skipped = 0;
   try {
+    // A baseline evaluation before the first update, so curves start at the base model.
+    if (state.step === 0 && hooks.evaluate && run.evalEvery > 0) await hooks.evaluate(state);
     while (state.step < run.steps && !hooks.stopRequested?.()) {
       const t0 = performance.now();
       const ro = await rollout(cfg, base, run, s, state, train);
