@@ -7,6 +7,12 @@ import { InputError } from '../src/core/errors.ts';
 import { type WebBackend, createWebSession, probeBackends } from '../src/core/runtime/web.ts';
 import type { TensorData } from '../src/core/tensor.ts';
 import type { BenchOptions, EngineApi, ProbeGraphConfig, RunTimings } from './engineApi.ts';
+import { cancelJob } from './engine/abort.ts';
+import { exportAdapter, importAdapter } from './engine/adapter.ts';
+import { scoreBatch } from './engine/batch.ts';
+import { generate, heatmaps, rescore } from './engine/inspect.ts';
+import { loadModel, modelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
+import { compare, pauseTraining, resumeTraining, startTraining } from './engine/train.ts';
 
 const PROBE_CONFIG: ProbeGraphConfig = { batch: 2, seq: 16, width: 32, heads: 4 };
 const PROBE_ITERS = 5;
@@ -121,6 +127,44 @@ const engine: EngineApi = {
 
   benchModel: (model, feeds, backend, opts) =>
     serial(async () => (await timeSession(model, feeds, backend, opts)).timings),
+
+  // ---- playground (workers/engine/*): model, inspect, train, batch, adapters ----
+  loadModel: () => serial(async () => {
+    await timed('load model', loadModel);
+    return modelInfo();
+  }),
+  modelInfo: () => modelInfo(),
+  setBackend: (backend) => serial(async () => {
+    await setBackend(backend);
+    return modelInfo();
+  }),
+  generate: (req, onProgress) => serial(() => generate(req, onProgress)),
+  rescore: (prompt, images, reward) => serial(() => timed('rescore', () => rescore(prompt, images, reward))),
+  heatmaps: (prompt, image, teacher) => serial(() => heatmaps(prompt, image, teacher)),
+  startTraining: (req, onEvent) => serial(() => startTraining(req, onEvent)),
+  resumeTraining: (onEvent) => serial(() => resumeTraining(onEvent)),
+  // Not serialised: these must reach a running job.
+  pauseTraining: async () => pauseTraining(),
+  cancel: async () => cancelJob(),
+  compare: (prompts, seeds, sampling) => serial(() => timed('before/after grid', () => compare(prompts, seeds, sampling))),
+  scoreBatch: (req, onRows) => serial(() => scoreBatch(req, onRows)),
+  exportAdapter: () => serial(exportAdapter),
+  importAdapter: (files) => serial(async () => {
+    await importAdapter(files);
+    return modelInfo();
+  }),
+  clearAdapter: () => serial(async () => {
+    setAdapter(null);
+    return modelInfo();
+  }),
+  timings: async () => recentTimings(),
+  crash: async () => {
+    // An uncaught error, then the worker closes: what the page sees when a worker dies for real.
+    setTimeout(() => {
+      setTimeout(() => self.close(), 0);
+      throw new Error('EngineCrash: the engine worker was crashed on purpose (test hook)');
+    }, 0);
+  },
 
   dispose: () =>
     serial(async () => {

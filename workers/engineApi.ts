@@ -2,6 +2,11 @@
 // data in and out; the UI imports this file type-only, so no engine code reaches the main thread.
 import type { TensorData } from '../src/core/tensor.ts';
 import type { BackendProbe, WebBackend } from '../src/core/runtime/web.ts';
+import type { ModelConfig } from '../src/core/model/config.ts';
+import type { GvuConfig, GvuLogRow } from '../src/core/gvu/trainer.ts';
+import type { RewardVariant } from '../src/core/gvu/reward.ts';
+import type { Spec } from '../src/core/world/spec.ts';
+import type { ScoredRow } from '../src/core/io/results.ts';
 
 export type { BackendProbe, WebBackend, WebGpuProbe, WasmProbe } from '../src/core/runtime/web.ts';
 
@@ -38,7 +43,7 @@ export interface BenchOptions {
 
 export type BenchResult = RunTimings;
 
-export interface EngineApi {
+export interface EngineApi extends PlaygroundApi {
   /** Which backends this browser offers: WebGPU adapter, features and limits; WASM threads. */
   probe(): Promise<BackendProbe>;
   /** Build a small transformer block forward+gradient graph in the worker, run it, time it. */
@@ -49,4 +54,175 @@ export interface EngineApi {
   benchModel(model: Uint8Array, feeds: Record<string, TensorData>, backend: WebBackend, opts: BenchOptions): Promise<BenchResult>;
   /** Release every cached session. */
   dispose(): Promise<void>;
+}
+
+// ---- the playground API (model, inspect, train, batch, adapters) ------------------------------------
+// Every type below is plain data (structured-clone safe); images are HWC RGB Uint8Array (48x48x3).
+
+export type { ModelConfig, GvuConfig, GvuLogRow, RewardVariant, Spec, ScoredRow };
+
+export type Teacher = 'frozen' | 'policy';
+
+export interface RewardSettings {
+  readonly variant: RewardVariant;
+  readonly includeEos: boolean;
+  /** Who reads the images: the frozen base model or the current policy (base + adapter). */
+  readonly teacher: Teacher;
+}
+
+export interface SamplingSettings {
+  readonly temperature: number;
+  readonly topK: number;
+  readonly topP: number;
+  readonly minP: number;
+  readonly cfgScale: number;
+}
+
+export interface AdapterInfo {
+  readonly rank: number;
+  readonly alpha: number;
+  readonly targets: readonly string[];
+  readonly params: number;
+  readonly source: 'trained' | 'uploaded';
+  /** GvU steps behind a trained adapter. */
+  readonly step: number | null;
+}
+
+export interface ModelInfo {
+  readonly name: string;
+  readonly config: ModelConfig;
+  readonly params: number;
+  readonly bytes: number;
+  readonly dtype: string;
+  readonly backend: WebBackend;
+  readonly adapter: AdapterInfo | null;
+  /** Prompts with a ShapesEval spec (the shipped train/val/test sets), keyed by exact text. */
+  readonly specCount: number;
+}
+
+export interface TokenP {
+  readonly word: string; // '<eos>' for the end token
+  readonly p: number;
+  readonly logp: number;
+  readonly counted: boolean;
+}
+
+export interface ImageScore {
+  readonly reward: number;
+  readonly tokens: readonly TokenP[];
+  readonly lowest: { readonly word: string; readonly p: number };
+}
+
+export interface Verdict {
+  readonly pass: boolean;
+  readonly strictPass: boolean;
+  readonly reasons: readonly string[];
+}
+
+export interface GenerateRequest extends SamplingSettings {
+  readonly prompt: string;
+  readonly groupSize: number;
+  readonly seed: number; // image i uses seed + i
+  readonly reward: RewardSettings;
+}
+
+export interface GeneratedGroup {
+  readonly prompt: string;
+  readonly tag: string | null; // the prompt's ShapesEval category when it has a spec
+  readonly seeds: readonly number[];
+  readonly images: readonly Uint8Array[];
+  readonly verdicts: readonly (Verdict | null)[]; // null: no spec for this prompt
+  readonly scores: readonly ImageScore[];
+  readonly timings: { readonly sampleMs: number; readonly scoreMs: number; readonly judgeMs: number };
+}
+
+export interface WordHeat {
+  readonly word: string;
+  readonly logp: number;
+  readonly heat: Float32Array; // [gridSize * gridSize], row-major
+}
+
+export interface TrainRequest {
+  readonly config: Partial<GvuConfig>;
+  /** Training prompts; null = the shipped ShapesWorld train set. */
+  readonly prompts: readonly Spec[] | null;
+  /** Validation prompts for evalEvery (default: the first 16 shipped val prompts). */
+  readonly valPrompts?: readonly Spec[];
+}
+
+export type TrainEvent =
+  | { readonly kind: 'step'; readonly row: GvuLogRow }
+  | { readonly kind: 'eval'; readonly step: number; readonly valOverall: number; readonly valStrict: number }
+  | { readonly kind: 'phase'; readonly phase: string };
+
+export interface TrainStatus {
+  readonly step: number;
+  readonly steps: number;
+  readonly finished: boolean;
+}
+
+export interface CompareGrid {
+  readonly prompts: readonly string[];
+  readonly seeds: readonly number[];
+  readonly base: readonly Uint8Array[]; // prompt-major, seeds.length per prompt
+  readonly adapter: readonly Uint8Array[];
+}
+
+export interface BatchItem {
+  readonly index: number; // position in the job
+  readonly line: number;
+  readonly prompt: string;
+  readonly tag: string | null;
+  readonly spec: Spec | null;
+}
+
+export interface BatchRequest extends SamplingSettings {
+  readonly items: readonly BatchItem[];
+  readonly groupSize: number;
+  readonly seed: number;
+  readonly reward: RewardSettings;
+}
+
+export interface BatchRowResult {
+  readonly index: number; // the BatchItem's index
+  readonly rows: readonly ScoredRow[]; // one per image
+  readonly images: readonly Uint8Array[];
+}
+
+export interface OpTiming {
+  readonly op: string;
+  readonly ms: number;
+  readonly backend: WebBackend;
+  readonly at: number; // Date.now()
+}
+
+export interface AdapterFilesData {
+  readonly 'adapter_config.json': string;
+  readonly 'adapter_model.safetensors': Uint8Array;
+}
+
+export interface PlaygroundApi {
+  /** Fetch and check the shipped model (and the prompt sets that give specs); idempotent. */
+  loadModel(): Promise<ModelInfo>;
+  modelInfo(): Promise<ModelInfo>;
+  setBackend(backend: WebBackend): Promise<ModelInfo>;
+  generate(req: GenerateRequest, onProgress?: (done: number, total: number) => void): Promise<GeneratedGroup>;
+  /** Rewards of given images again, under other reward settings (no sampling). */
+  rescore(prompt: string, images: readonly Uint8Array[], reward: RewardSettings): Promise<ImageScore[]>;
+  heatmaps(prompt: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]>;
+  /** Start (or, with a state in memory and resume, continue) a GvU run; resolves when it stops. */
+  startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
+  resumeTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
+  /** Ask the run to stop after the current step (pause keeps the state for resumeTraining). */
+  pauseTraining(): Promise<void>;
+  compare(prompts: readonly string[], seeds: readonly number[], sampling: SamplingSettings): Promise<CompareGrid>;
+  scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) => void): Promise<{ done: number; cancelled: boolean }>;
+  /** Abort the running generate / batch job (AbortError in its promise). */
+  cancel(): Promise<void>;
+  exportAdapter(): Promise<AdapterFilesData>;
+  importAdapter(files: Partial<AdapterFilesData>): Promise<ModelInfo>;
+  clearAdapter(): Promise<ModelInfo>;
+  timings(): Promise<OpTiming[]>;
+  /** Test hook: kill the worker with an uncaught error, as a crash would. */
+  crash(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { useStore } from './store.ts';
+import { useStore } from './store/index.ts';
 import type { WasmProbe, WebGpuProbe } from '../../workers/engineApi.ts';
 
 function browserName(ua: string): string {

@@ -1,4 +1,4 @@
-import { useStore } from './store.ts';
+import { useStore } from './store/index.ts';
 import type { WebBackend } from '../../workers/engineApi.ts';
 
 const LABEL: Record<WebBackend, string> = { wasm: 'WASM', webgpu: 'WebGPU' };

@@ -5,7 +5,7 @@ import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts'
 
 let app: BrowserApp;
 beforeAll(async () => {
-  app = await startApp();
+  app = await startApp({ path: '/?view=model' });
 });
 afterAll(async () => {
   await app?.close();

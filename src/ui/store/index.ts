@@ -1,0 +1,16 @@
+// The page's one store: slices merged (engine, inspect, train, batch). Only actions call the engine.
+import { create } from 'zustand';
+import { createBatchSlice } from './batchSlice.ts';
+import { createEngineSlice } from './engineSlice.ts';
+import { createInspectSlice } from './inspectSlice.ts';
+import { createTrainSlice } from './trainSlice.ts';
+import type { Store } from './types.ts';
+
+export type { Store };
+
+export const useStore = create<Store>()((...a) => ({
+  ...createEngineSlice(...a),
+  ...createInspectSlice(...a),
+  ...createTrainSlice(...a),
+  ...createBatchSlice(...a),
+}));

@@ -1,0 +1,205 @@
+// Batch: a prompt set in (upload or shipped), per-line problems, a resumable scoring run with
+// progress, rate and ETA, a sortable and filterable results table, per-category summary, exports.
+import { useEffect, useMemo, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { formatProblem } from '../../core/io/promptSet.ts';
+import { PixelImage } from '../components/PixelImage.tsx';
+import { useStore } from '../store/index.ts';
+import { type SortKey, visibleRows } from '../store/batchSlice.ts';
+
+export function BatchView() {
+  return (
+    <div className="batch-view">
+      <SourcePanel />
+      <ProgressPanel />
+      <Summary />
+      <ResultsTable />
+    </div>
+  );
+}
+
+function SourcePanel() {
+  const job = useStore((s) => s.batchJob);
+  const g = useStore((s) => s.batchGroupSize);
+  const running = useStore((s) => s.batchStatus === 'running');
+  const a = useStore(useShallow((s) => ({ file: s.loadBatchFile, shipped: s.loadShippedSet, setG: s.setBatchGroupSize })));
+  return (
+    <section className="panel">
+      <h2>Prompt set</h2>
+      <div className="upload-row">
+        <label className="file-button">
+          Upload TXT / CSV / JSONL / GenEval JSONL…
+          <input type="file" accept=".txt,.csv,.jsonl,.json" data-testid="batch-upload" disabled={running}
+            onChange={(e) => { const f = e.target.files?.[0]; if (f) void a.file(f); e.target.value = ''; }} />
+        </label>
+        <span className="muted">or a shipped set:</span>
+        {(['val', 'test', 'train'] as const).map((n) => (
+          <button key={n} type="button" disabled={running} onClick={() => void a.shipped(n)}>{n}</button>
+        ))}
+        <label className="field inline">
+          <span>G per prompt</span>
+          <input type="number" min={1} max={8} value={g} disabled={running} onChange={(e) => a.setG(Number(e.target.value))} />
+        </label>
+      </div>
+      {job && (
+        <p className="section-note" data-testid="batch-summary">
+          <strong>{job.fileName}</strong> ({job.format}): {job.items.length} valid prompt(s), {job.problems.length} problem line(s), G = {job.groupSize}
+        </p>
+      )}
+      {job && job.problems.length > 0 && (
+        <details open className="problems">
+          <summary>Problems ({job.problems.length})</summary>
+          <ul data-testid="batch-problems">
+            {job.problems.slice(0, 50).map((p, i) => (
+              <li key={i} className={p.severity}>
+                <span className="mono">line {p.line}</span> <span className="badge">{p.kind}</span> {p.message}
+                <span className="visually-hidden">{formatProblem(job.fileName, p)}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+    </section>
+  );
+}
+
+function useNow(active: boolean): number {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (!active) return;
+    const id = setInterval(() => setNow(performance.now()), 1000);
+    return () => clearInterval(id);
+  }, [active]);
+  return now;
+}
+
+function ProgressPanel() {
+  const { job, status, error, run, busy } = useStore(useShallow((s) => ({
+    job: s.batchJob, status: s.batchStatus, error: s.batchError, run: s.batchRun, busy: s.busy,
+  })));
+  const done = useStore((s) => Object.keys(s.batchRecords).length);
+  const a = useStore(useShallow((s) => ({ run: s.runBatch, cancel: s.cancelBatch, exp: s.exportBatch })));
+  const now = useNow(status === 'running');
+  if (!job) return error ? <p className="error-text" role="alert">{error}</p> : null;
+  const total = job.items.length;
+  const since = run ? done - run.doneAtStart : 0;
+  const secs = run ? Math.max(0.001, (now - run.startedAt) / 1000) : 0;
+  const rate = since > 0 ? since / secs : 0;
+  const eta = rate > 0 ? (total - done) / rate : NaN;
+  const running = status === 'running';
+  return (
+    <section className="panel">
+      <div className="progress big" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="prompts scored">
+        <span style={{ width: `${total ? (100 * done) / total : 0}%` }} />
+      </div>
+      <p className="run-status" data-testid="batch-status" data-status={status} data-done={done} data-total={total}>
+        <strong>{status}</strong> · {done} / {total} prompts
+        {running && rate > 0 && ` · ${(rate * 60).toFixed(1)} prompts/min · ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '—'}`}
+      </p>
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="batch-run" disabled={running || done >= total || Boolean(busy)} onClick={() => void a.run()}>
+          {done > 0 && done < total ? 'Resume' : 'Run'}
+        </button>
+        <button type="button" data-testid="batch-cancel" disabled={!running} onClick={() => void a.cancel()}>Cancel</button>
+        <button type="button" data-testid="export-csv" disabled={done === 0} onClick={() => a.exp('csv')}>Export CSV</button>
+        <button type="button" data-testid="export-jsonl" disabled={done === 0} onClick={() => a.exp('jsonl')}>Export JSONL</button>
+      </div>
+      <p className="note">Every finished prompt is saved in this browser (IndexedDB): a reload resumes where it stopped.</p>
+      {error && <p className="error-text" role="alert" data-testid="batch-error">{error}</p>}
+    </section>
+  );
+}
+
+function Summary() {
+  const records = useStore((s) => s.batchRecords);
+  const cats = useMemo(() => {
+    const by = new Map<string, { n: number; reward: number; judged: number; pass: number }>();
+    for (const rec of Object.values(records)) {
+      for (const r of rec.rows) {
+        const c = by.get(r.tag ?? '(none)') ?? { n: 0, reward: 0, judged: 0, pass: 0 };
+        c.n++;
+        c.reward += r.reward;
+        if (r.judgePass !== null) {
+          c.judged++;
+          if (r.judgePass) c.pass++;
+        }
+        by.set(r.tag ?? '(none)', c);
+      }
+    }
+    return [...by.entries()].sort();
+  }, [records]);
+  if (cats.length === 0) return null;
+  return (
+    <section>
+      <h2>Per category</h2>
+      <table className="table compact" data-testid="batch-categories">
+        <thead><tr><th>Category</th><th className="num">Images</th><th className="num">Mean reward</th><th className="num">ShapesEval pass</th></tr></thead>
+        <tbody>
+          {cats.map(([tag, c]) => (
+            <tr key={tag}><td>{tag}</td><td className="num">{c.n}</td><td className="num">{(c.reward / c.n).toFixed(4)}</td>
+              <td className="num">{c.judged ? `${((100 * c.pass) / c.judged).toFixed(0)}% of ${c.judged}` : '—'}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
+
+const COLUMNS: { key: SortKey | null; label: string; num?: boolean }[] = [
+  { key: 'line', label: 'Line' }, { key: null, label: 'Image' }, { key: 'prompt', label: 'Prompt' }, { key: 'tag', label: 'Category' },
+  { key: 'reward', label: 'Reward', num: true }, { key: 'lowestP', label: 'Lowest word', num: true }, { key: 'judge', label: 'ShapesEval' },
+];
+
+function ResultsTable() {
+  const records = useStore((s) => s.batchRecords);
+  const sort = useStore((s) => s.batchSort);
+  const filter = useStore((s) => s.batchFilter);
+  const a = useStore(useShallow((s) => ({ sortBy: s.setBatchSort, filter: s.setBatchFilter })));
+  const rows = useMemo(() => visibleRows(records, sort, filter), [records, sort, filter]);
+  if (Object.keys(records).length === 0) return null;
+  return (
+    <section>
+      <div className="section-head">
+        <h2>Results</h2>
+        <label className="field inline">
+          <span>Filter</span>
+          <input type="search" value={filter} placeholder="prompt, category or word" onChange={(e) => a.filter(e.target.value)} data-testid="batch-filter" />
+        </label>
+      </div>
+      <table className="table results" data-testid="batch-table">
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => (
+              <th key={c.label} className={c.num ? 'num' : undefined}
+                aria-sort={c.key && sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
+                {c.key ? (
+                  <button type="button" className="sort" onClick={() => a.sortBy(c.key!)}>
+                    {c.label}{sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                  </button>
+                ) : c.label}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map(({ row, image, key }) => (
+            <tr key={key} data-testid="batch-row" data-line={row.line} data-prompt={row.prompt} data-seed={row.seed}>
+              <td className="mono">{row.line}·{row.imageIndex}</td>
+              <td><PixelImage pixels={image} size={40} label={`${row.prompt}, image ${row.imageIndex + 1}`} /></td>
+              <td>{row.prompt}</td>
+              <td>{row.tag ?? '—'}</td>
+              <td className="num">{row.reward.toFixed(4)}</td>
+              <td className="num"><span className="mono">{row.lowestWord}</span> {row.lowestP.toFixed(3)}</td>
+              <td>
+                {row.judgePass === null ? <span className="muted">—</span>
+                  : <span className={`badge ${row.judgePass ? 'ok' : 'bad'}`} title={row.judgeReasons.join('\n')}>
+                    {row.judgeStrictPass ? 'strict pass' : row.judgePass ? 'pass' : 'fail'}
+                  </span>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

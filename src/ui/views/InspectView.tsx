@@ -1,0 +1,198 @@
+// Inspect: prompt -> G images with intrinsic reward, rank, group advantage, ShapesEval verdict,
+// a per-token heat strip each, and a word's occlusion heatmap over its image.
+import { useShallow } from 'zustand/react/shallow';
+import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
+import { WORD_GROUPS } from '../../core/world/textTokenizer.ts';
+import { diverging, viridis } from '../colour.ts';
+import { HeatStrip, ScaleLegend } from '../components/HeatStrip.tsx';
+import { PixelImage } from '../components/PixelImage.tsx';
+import { useStore } from '../store/index.ts';
+import type { InspectSettings } from '../store/inspectSlice.ts';
+
+const EXAMPLES = [
+  'a photo of a red circle', 'a photo of two blue squares', 'a photo of a green triangle left of a yellow circle',
+  'a photo of a large purple square', 'a photo of three orange triangles',
+];
+const VOCAB_HINTS = [...WORD_GROUPS.colours, ...WORD_GROUPS.shapes, ...WORD_GROUPS.numbers, ...WORD_GROUPS.relations, ...WORD_GROUPS.sizes];
+
+export function InspectView() {
+  return (
+    <div className="inspect">
+      <PromptPanel />
+      <RewardBar />
+      <GroupGrid />
+    </div>
+  );
+}
+
+function NumberField({ label, k, min, max, step, hint }: { label: string; k: keyof InspectSettings; min: number; max: number; step: number; hint?: string }) {
+  const value = useStore((s) => s.inspect[k]);
+  const setInspect = useStore((s) => s.setInspect);
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input type="number" min={min} max={max} step={step} value={value as number} title={hint}
+        onChange={(e) => setInspect({ [k]: Number(e.target.value) })} />
+    </label>
+  );
+}
+
+function PromptPanel() {
+  const { prompt, problem, generating, progress, busy, error } = useStore(useShallow((s) => ({
+    prompt: s.inspect.prompt, problem: s.promptProblem, generating: s.generating, progress: s.progress, busy: s.busy, error: s.inspectError,
+  })));
+  const setInspect = useStore((s) => s.setInspect);
+  const generate = useStore((s) => s.generate);
+  const model = useStore((s) => s.model);
+  const addWord = (w: string) => setInspect({ prompt: `${prompt.trim()} ${w}`.trim() });
+  return (
+    <section className="panel">
+      <form className="prompt-form" onSubmit={(e) => { e.preventDefault(); void generate(); }}>
+        <label className="field grow">
+          <span>Prompt</span>
+          <input
+            type="text" list="prompt-examples" value={prompt} spellCheck={false} data-testid="prompt-input"
+            aria-invalid={Boolean(problem)} aria-describedby="prompt-problem"
+            onChange={(e) => setInspect({ prompt: e.target.value })}
+          />
+          <datalist id="prompt-examples">{EXAMPLES.map((x) => <option key={x} value={x} />)}</datalist>
+        </label>
+        <button type="submit" className="primary" data-testid="generate" disabled={generating || Boolean(busy) || !model}>
+          {generating ? `Generating… ${Math.round(progress * 100)}%` : 'Generate'}
+        </button>
+      </form>
+      <p id="prompt-problem" className={problem ? 'inline-error' : 'visually-hidden'} role={problem ? 'alert' : undefined} data-testid="prompt-problem">
+        {problem ?? ''}
+      </p>
+      <div className="chips-row" aria-label="Vocabulary: click a word to add it">
+        {VOCAB_HINTS.map((w) => <button type="button" key={w} className="chip" onClick={() => addWord(w)}>{w}</button>)}
+      </div>
+      <div className="fields">
+        <NumberField label="G (group size)" k="groupSize" min={1} max={16} step={1} />
+        <NumberField label="Base seed" k="seed" min={0} max={4294967295} step={1} hint="image i uses seed + i" />
+        <NumberField label="Temperature" k="temperature" min={0} max={3} step={0.1} hint="0 = greedy" />
+        <NumberField label="Top-k" k="topK" min={0} max={37} step={1} hint="0 = off" />
+        <NumberField label="Top-p" k="topP" min={0.05} max={1} step={0.05} hint="1 = off" />
+        <NumberField label="Min-p" k="minP" min={0} max={0.99} step={0.01} hint="0 = off; the paper uses 0.03" />
+        <NumberField label="CFG scale" k="cfgScale" min={0} max={10} step={0.5} hint="1 = no guidance" />
+      </div>
+      {busy && <p className="note">The engine is busy ({busy}); generation waits until it is done.</p>}
+      {error && <p className="error-text" role="alert" data-testid="inspect-error">{error}</p>}
+    </section>
+  );
+}
+
+function RewardBar() {
+  const reward = useStore((s) => s.reward);
+  const setReward = useStore((s) => s.setReward);
+  const hasAdapter = useStore((s) => Boolean(s.model?.adapter));
+  return (
+    <section className="reward-bar" aria-label="Reward settings">
+      <label className="field inline">
+        <span>Reward</span>
+        <select value={reward.variant} data-testid="reward-variant" onChange={(e) => void setReward({ variant: e.target.value as typeof reward.variant })}>
+          {REWARD_VARIANTS.map((v) => <option key={v} value={v}>{v}</option>)}
+        </select>
+      </label>
+      <label className="check">
+        <input type="checkbox" checked={reward.includeEos} onChange={(e) => void setReward({ includeEos: e.target.checked })} />
+        include &lt;eos&gt;
+      </label>
+      <fieldset className="segmented">
+        <legend>Teacher</legend>
+        {(['frozen', 'policy'] as const).map((t) => (
+          <label key={t} className={reward.teacher === t ? 'on' : ''}>
+            <input type="radio" name="teacher" value={t} checked={reward.teacher === t} onChange={() => void setReward({ teacher: t })} />
+            {t === 'frozen' ? 'frozen base' : `current policy${hasAdapter ? '' : ' (= base)'}`}
+          </label>
+        ))}
+      </fieldset>
+      <ScaleLegend title="p(word | image)" scale={viridis} left="0" right="1" />
+    </section>
+  );
+}
+
+function GroupGrid() {
+  const group = useStore((s) => s.group);
+  const scores = useStore((s) => s.scores);
+  const advantages = useStore((s) => s.advantages);
+  const { overlayOn, overlayOpacity, heat, heatLoading } = useStore(useShallow((s) => ({
+    overlayOn: s.overlayOn, overlayOpacity: s.overlayOpacity, heat: s.heat, heatLoading: s.heatLoading,
+  })));
+  const setOverlay = useStore((s) => s.setOverlay);
+  if (!group || !scores || !advantages) {
+    return <p className="empty">Type a prompt and press Generate: the model draws G images and grades each one word by word.</p>;
+  }
+  const order = [...scores.keys()].sort((a, b) => scores[b].reward - scores[a].reward);
+  const rank = (i: number) => order.indexOf(i) + 1;
+  const t = group.timings;
+  return (
+    <section>
+      <div className="grid-head">
+        <p className="section-note">
+          <strong>{group.prompt}</strong> · {group.tag ? `ShapesEval: ${group.tag}` : 'no spec (not in the shipped prompt sets)'} ·
+          sampled in {t.sampleMs.toFixed(0)} ms, scored in {t.scoreMs.toFixed(0)} ms
+        </p>
+        <div className="overlay-controls">
+          <label className="check">
+            <input type="checkbox" checked={overlayOn} onChange={(e) => setOverlay({ on: e.target.checked })} /> heatmap overlay
+          </label>
+          <label className="field inline">
+            <span>opacity</span>
+            <input type="range" min={0.1} max={1} step={0.05} value={overlayOpacity} onChange={(e) => setOverlay({ opacity: Number(e.target.value) })} />
+          </label>
+          <ScaleLegend title="occlusion: log p drop" scale={diverging} from={-1} to={1} left="against" right="supports" />
+        </div>
+      </div>
+      {heatLoading && <p className="muted"><span className="spinner" aria-hidden /> Occluding each cell and rescoring…</p>}
+      <div className="image-grid">
+        {group.images.map((im, i) => (
+          <ImageCard key={`${group.seeds[i]}-${i}`} member={i} pixels={im} rank={rank(i)} advantage={advantages[i]}
+            selectedWord={heat?.member === i ? heat.wordIndex : null} />
+        ))}
+      </div>
+    </section>
+  );
+}
+
+function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
+  member: number; pixels: Uint8Array; rank: number; advantage: number; selectedWord: number | null;
+}) {
+  const score = useStore((s) => s.scores![member]);
+  const verdict = useStore((s) => s.group!.verdicts[member]);
+  const seed = useStore((s) => s.group!.seeds[member]);
+  const maps = useStore((s) => s.heatMaps[member]);
+  const overlayOn = useStore((s) => s.overlayOn);
+  const opacity = useStore((s) => s.overlayOpacity);
+  const selectWord = useStore((s) => s.selectWord);
+  const map = selectedWord !== null && maps ? maps[selectedWord] : null;
+  const scale = map ? Math.max(1e-6, ...Array.from(map.heat, Math.abs)) : 1;
+  return (
+    <article className="image-card" data-testid="image-card">
+      <div className="image-wrap">
+        <PixelImage pixels={pixels} size={176} label={`image ${member + 1}, seed ${seed}`}
+          overlay={map && overlayOn ? { heat: map.heat, scale, opacity } : null} />
+        <span className="rank" title="rank by reward within the group">#{rank}</span>
+      </div>
+      <div className="card-stats">
+        <div><span className="stat-label">reward</span><span className="stat" data-testid="reward-value">{score.reward.toFixed(4)}</span></div>
+        <div><span className="stat-label">advantage</span><span className={`stat ${advantage >= 0 ? 'pos' : 'neg'}`}>{advantage >= 0 ? '+' : ''}{advantage.toFixed(2)}</span></div>
+        <div><span className="stat-label">seed</span><span className="stat mono">{seed}</span></div>
+      </div>
+      <VerdictBadge verdict={verdict} />
+      <HeatStrip tokens={score.tokens} selected={selectedWord} label={`per-word p for image ${member + 1}`}
+        onSelect={(j) => void selectWord(member, j)} />
+      {map && <p className="map-note">Heatmap of <strong>{map.word}</strong> (max |Δlog p| {scale.toFixed(3)})</p>}
+    </article>
+  );
+}
+
+function VerdictBadge({ verdict }: { verdict: { pass: boolean; strictPass: boolean; reasons: readonly string[] } | null }) {
+  if (!verdict) return <span className="badge muted-badge" data-testid="verdict">no spec</span>;
+  const [cls, text] = verdict.strictPass ? ['ok', 'pass (strict)'] : verdict.pass ? ['ok', 'pass'] : ['bad', 'fail'];
+  return (
+    <span className={`badge ${cls}`} data-testid="verdict" title={verdict.reasons.join('\n') || 'every requested object found'}>
+      ShapesEval: {text}{!verdict.pass && verdict.reasons[0] ? ` — ${verdict.reasons[0]}` : ''}
+    </span>
+  );
+}

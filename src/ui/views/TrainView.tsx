@@ -1,0 +1,188 @@
+// Train: GvU in the tab. Hyper-parameters, prompt source, run controls, live curves, a fixed-seed
+// before/after grid, and the adapter (download / upload in the PEFT layout).
+import { useShallow } from 'zustand/react/shallow';
+import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
+import { LineChart } from '../components/LineChart.tsx';
+import { PixelImage } from '../components/PixelImage.tsx';
+import { useStore } from '../store/index.ts';
+import type { TrainConfig } from '../store/trainSlice.ts';
+
+export function TrainView() {
+  return (
+    <div className="train-view">
+      <div className="two-col">
+        <TrainSettings />
+        <RunPanel />
+      </div>
+      <Charts />
+      <BeforeAfter />
+      <AdapterPanel />
+    </div>
+  );
+}
+
+const FIELDS: { k: keyof TrainConfig; label: string; step: number; min: number; max: number }[] = [
+  { k: 'steps', label: 'Steps', step: 1, min: 1, max: 1000 },
+  { k: 'promptsPerStep', label: 'Prompts / step', step: 1, min: 1, max: 64 },
+  { k: 'groupSize', label: 'G (group size)', step: 1, min: 2, max: 16 },
+  { k: 'lr', label: 'Learning rate', step: 0.0001, min: 0, max: 0.1 },
+  { k: 'beta', label: 'β (KL)', step: 0.01, min: 0, max: 1 },
+  { k: 'clipEps', label: 'Clip ε', step: 0.05, min: 0, max: 1 },
+  { k: 'innerUpdates', label: 'Inner updates', step: 1, min: 1, max: 8 },
+  { k: 'evalEvery', label: 'Validate every', step: 1, min: 0, max: 1000 },
+];
+
+function TrainSettings() {
+  const config = useStore((s) => s.trainConfig);
+  const set = useStore((s) => s.setTrainConfig);
+  const prompts = useStore((s) => s.trainPrompts);
+  const load = useStore((s) => s.loadTrainPrompts);
+  const running = useStore((s) => s.trainStatus === 'running' || s.trainStatus === 'pausing');
+  return (
+    <section className="panel">
+      <h2>Run settings</h2>
+      <fieldset className="fields" disabled={running}>
+        {FIELDS.map((f) => (
+          <label key={f.k} className="field">
+            <span>{f.label}</span>
+            <input type="number" value={config[f.k] as number} step={f.step} min={f.min} max={f.max} data-testid={`train-${f.k}`}
+              onChange={(e) => set({ [f.k]: Number(e.target.value) })} />
+          </label>
+        ))}
+        <label className="field">
+          <span>Teacher</span>
+          <select value={config.teacher} onChange={(e) => set({ teacher: e.target.value as TrainConfig['teacher'] })}>
+            <option value="frozen">frozen base</option>
+            <option value="policy">current policy</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Reward</span>
+          <select value={config.rewardVariant} onChange={(e) => set({ rewardVariant: e.target.value as TrainConfig['rewardVariant'] })}>
+            {[...REWARD_VARIANTS, 'sequence'].map((v) => <option key={v} value={v}>{v}</option>)}
+          </select>
+        </label>
+      </fieldset>
+      <div className="upload-row">
+        <span className="muted">Prompts: <strong>{prompts.name}</strong>{prompts.count !== null ? ` (${prompts.count} with a spec)` : ''}</span>
+        <label className="file-button">
+          Upload GenEval JSONL…
+          <input type="file" accept=".jsonl,.txt,.csv" disabled={running} onChange={(e) => void load(e.target.files?.[0] ?? null)} />
+        </label>
+        {prompts.specs && <button type="button" className="link" onClick={() => void load(null)}>use the shipped set</button>}
+      </div>
+      {prompts.note && <p className="note">{prompts.note}</p>}
+    </section>
+  );
+}
+
+function RunPanel() {
+  const { status, step, phase, error, steps, busy } = useStore(useShallow((s) => ({
+    status: s.trainStatus, step: s.trainStep, phase: s.trainPhase, error: s.trainError, steps: s.trainConfig.steps, busy: s.busy,
+  })));
+  const a = useStore(useShallow((s) => ({
+    start: s.startTraining, pause: s.pauseTraining, resume: s.resumeTraining, stop: s.stopTraining, demo: s.startDemo,
+  })));
+  const running = status === 'running' || status === 'pausing';
+  const otherBusy = Boolean(busy) && !running;
+  return (
+    <section className="panel run-panel">
+      <h2>Run</h2>
+      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={steps} aria-valuenow={step} aria-label="training steps">
+        <span style={{ width: `${Math.min(100, (100 * step) / steps)}%` }} />
+      </div>
+      <p className="run-status" data-testid="train-status" data-status={status}>
+        <strong>{status}</strong> · step <span data-testid="train-step">{step}</span> / {steps}{phase ? ` · ${phase}` : ''}
+      </p>
+      <div className="button-row">
+        <button type="button" className="primary" data-testid="train-start" disabled={running || otherBusy} onClick={() => void a.start()}>Start</button>
+        <button type="button" data-testid="train-pause" disabled={status !== 'running'} onClick={() => void a.pause()}>Pause</button>
+        <button type="button" data-testid="train-resume" disabled={status !== 'paused' || otherBusy} onClick={() => void a.resume()}>Resume</button>
+        <button type="button" data-testid="train-stop" disabled={!running && status !== 'paused'} onClick={() => void a.stop()}>Stop</button>
+        <button type="button" className="demo" data-testid="train-demo" disabled={running || otherBusy} onClick={() => void a.demo()}>▶ Demo: short run</button>
+      </div>
+      <p className="note">Start begins a fresh adapter. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
+      {otherBusy && <p className="note">The engine is busy ({busy}).</p>}
+      {error && <p className="error-text" role="alert" data-testid="train-error">{error}</p>}
+    </section>
+  );
+}
+
+function Charts() {
+  const log = useStore((s) => s.trainLog);
+  const evals = useStore((s) => s.trainEvals);
+  const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
+  return (
+    <section>
+      <h2>Curves</h2>
+      <div className="charts">
+        <LineChart title="mean intrinsic reward" testId="chart-reward" points={log.map((r) => ({ x: r.step, y: r.rewardMean }))} />
+        <LineChart title="KL to base" testId="chart-kl" color="#c45bd5" format={(v) => v.toExponential(1)} points={log.map((r) => ({ x: r.step, y: r.kl }))} />
+        <LineChart title="loss" testId="chart-loss" color="#d08a1f" points={log.map((r) => ({ x: r.step, y: r.loss }))} />
+        <LineChart title="judge pass rate (rollouts)" testId="chart-judge" color="#1f8a4c" format={pct} points={log.map((r) => ({ x: r.step, y: r.judgePass }))} />
+        <LineChart title="validation ShapesEval" testId="chart-val" color="#2166ac" format={pct} points={evals.map((e) => ({ x: e.step, y: e.valOverall }))} />
+      </div>
+    </section>
+  );
+}
+
+function BeforeAfter() {
+  const grid = useStore((s) => s.grid);
+  const loading = useStore((s) => s.gridLoading);
+  const refresh = useStore((s) => s.refreshGrid);
+  const busy = useStore((s) => s.busy);
+  return (
+    <section>
+      <div className="section-head">
+        <h2>Before / after (fixed seeds)</h2>
+        <button type="button" disabled={loading || Boolean(busy)} onClick={() => void refresh()} data-testid="grid-refresh">
+          {loading ? 'Drawing…' : 'Draw grid'}
+        </button>
+      </div>
+      {!grid ? <p className="muted">The same prompts and seeds through the base model and the current adapter; drawn when a run pauses or ends.</p> : (
+        <div className="compare" data-testid="compare-grid">
+          {grid.prompts.map((p, i) => (
+            <div key={p} className="compare-row">
+              <p className="compare-prompt">{p}</p>
+              {(['base', 'adapter'] as const).map((which) => (
+                <div key={which} className="compare-set">
+                  <span className="compare-label">{which === 'base' ? 'base' : 'adapter'}</span>
+                  {grid.seeds.map((seed, k) => (
+                    <PixelImage key={seed} pixels={grid[which][i * grid.seeds.length + k]} size={72} label={`${which}, ${p}, seed ${seed}`} />
+                  ))}
+                </div>
+              ))}
+            </div>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}
+
+function AdapterPanel() {
+  const adapter = useStore((s) => s.model?.adapter ?? null);
+  const error = useStore((s) => s.adapterError);
+  const busy = useStore((s) => s.busy);
+  const a = useStore(useShallow((s) => ({ up: s.importAdapter, down: s.downloadAdapter, clear: s.clearAdapter })));
+  return (
+    <section className="panel">
+      <h2>Adapter</h2>
+      <p data-testid="adapter-summary">
+        {adapter ? `LoRA r=${adapter.rank}, α=${adapter.alpha}, ${adapter.params.toLocaleString()} parameters, ${adapter.source}${adapter.step !== null ? ` at step ${adapter.step}` : ''}.` : 'No adapter: the base model generates.'}
+      </p>
+      <div className="button-row">
+        <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.down()} data-testid="adapter-download">
+          Download (adapter_config.json + adapter_model.safetensors)
+        </button>
+        <label className="file-button">
+          Upload adapter (both files)…
+          <input type="file" multiple accept=".json,.safetensors" data-testid="adapter-upload" disabled={Boolean(busy)}
+            onChange={(e) => void a.up([...(e.target.files ?? [])])} />
+        </label>
+        <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.clear()}>Remove adapter</button>
+      </div>
+      {error && <p className="error-text" role="alert" data-testid="adapter-error">{error}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,59 @@
+// Inspect on WASM and on WebGPU (SwiftShader; G = 2 keeps it quick): generate a group, read the
+// rewards, check the heat strip, click a word and see its occlusion heatmap; an unknown word is named.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
+import { generateGroup, waitForModel } from './playground.ts';
+
+let app: BrowserApp;
+beforeAll(async () => {
+  app = await startApp({ path: '/?view=inspect&backend=wasm' });
+  await waitForModel(app.page);
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+async function inspectFlow(backend: string, g: number) {
+  const { page } = app;
+  await expect(page.getByTestId('current-backend').count()).resolves.toBe(0); // not on the Inspect view
+  const rewards = await generateGroup(app, 'a photo of a red circle', g);
+  expect(rewards, recentLogs(app)).toHaveLength(g);
+  for (const r of rewards) expect(r > 0 && r <= 1, `${backend} reward ${r}`).toBe(true);
+  // heat strip: one cell per word plus <eos> (shown dimmed unless counted), p in (0, 1]
+  const cells = page.getByTestId('image-card').first().locator('.heat-cell');
+  expect(await cells.count()).toBe(7);
+  const p = Number(await cells.first().getAttribute('data-p'));
+  expect(p > 0 && p <= 1).toBe(true);
+  // verdict: the prompt is in the shipped sets, so ShapesEval judges it
+  await expect(page.getByTestId('verdict').first().innerText()).resolves.toMatch(/ShapesEval/);
+  // click "circle": its heatmap appears over the first image
+  await cells.nth(5).click();
+  await page.getByTestId('heat-overlay').first().waitFor({ timeout: 120_000 });
+  expect(await page.getByTestId('heat-overlay').count()).toBe(1);
+}
+
+test('inspect on WASM: generate, rewards, heat strip, word heatmap, reward variant', async () => {
+  await inspectFlow('wasm', 4);
+  const { page } = app;
+  const before = await page.getByTestId('reward-value').allInnerTexts();
+  await page.getByTestId('reward-variant').selectOption('min_p');
+  await page.waitForFunction((b) => {
+    const now = [...document.querySelectorAll('[data-testid="reward-value"]')].map((e) => e.textContent);
+    return now.join() !== b.join();
+  }, before, { timeout: 30_000 });
+  await page.getByTestId('reward-variant').selectOption('geomean');
+  await screenshot(app, 'inspect-wasm');
+  // an unknown word is named inline
+  await page.getByTestId('prompt-input').fill('a photo of a red hexagon');
+  await expect(page.getByTestId('prompt-problem').innerText()).resolves.toMatch(/Unknown word "hexagon"/);
+});
+
+test('inspect on WebGPU (G = 2)', async () => {
+  const { page } = app;
+  await page.getByTestId('tab-model').click();
+  await page.getByTestId('backend-choice-webgpu').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-backend"]')?.textContent === 'webgpu', null, { timeout: 60_000 });
+  await page.getByTestId('tab-inspect').click();
+  await inspectFlow('webgpu', 2);
+  await screenshot(app, 'inspect-webgpu');
+});

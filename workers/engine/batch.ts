@@ -1,0 +1,58 @@
+// Batch scoring: for each prompt of an uploaded (or shipped) set, sample G images, score them and
+// judge them when the prompt has a spec. Rows stream back per prompt chunk through the onRows proxy,
+// so the UI can persist each finished prompt at once; cancel() stops between chunks and steps.
+import { promptIds } from '../../src/core/eval/generationScore.ts';
+import { sampleImages } from '../../src/core/gvu/sampling.ts';
+import { AbortError } from '../../src/core/errors.ts';
+import type { ScoredRow } from '../../src/core/io/results.ts';
+import { BOS_ID, IMG_ID, renderTokens } from '../../src/core/world/index.ts';
+import type { BatchRequest, BatchRowResult } from '../engineApi.ts';
+import { beginJob } from './abort.ts';
+import { rescore, verdictFor } from './inspect.ts';
+import { generationSessions, loadModel, policy, timed } from './model.ts';
+
+const PROMPTS_PER_CHUNK = 4;
+
+export async function scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) => void): Promise<{ done: number; cancelled: boolean }> {
+  const m = await loadModel();
+  const p = await policy();
+  const sessions = await generationSessions(p.lora);
+  const signal = beginJob();
+  const g = req.groupSize;
+  let done = 0;
+  try {
+    for (let start = 0; start < req.items.length; start += PROMPTS_PER_CHUNK) {
+      if (signal.aborted) throw new AbortError(`batch cancelled after ${done} prompts`);
+      const chunk = req.items.slice(start, start + PROMPTS_PER_CHUNK);
+      // A prompt's seeds depend only on the job seed and its index, so a resumed job draws the same images.
+      const seeds = chunk.flatMap((it) => Array.from({ length: g }, (_, k) => (req.seed + it.index * g + k) >>> 0));
+      const samples = await timed(`batch chunk (${chunk.length} prompts x G=${g})`, () =>
+        sampleImages(m.cfg, p.weights, sessions, chunk.map((it) => promptIds(it.prompt.toLowerCase())), {
+          groupSize: g, seeds, temperature: req.temperature, topK: req.topK, topP: req.topP, minP: req.minP,
+          cfgScale: req.cfgScale, uncondPrompt: [BOS_ID, IMG_ID], signal,
+        }),
+      );
+      for (const [i, it] of chunk.entries()) {
+        const mine = samples.filter((s) => s.prompt === i);
+        const images = mine.map((s) => renderTokens(s.codes));
+        const scores = await rescore(it.prompt, images, req.reward);
+        const spec = it.spec ?? m.specs.get(it.prompt.toLowerCase()) ?? null;
+        const rows: ScoredRow[] = mine.map((s, k) => {
+          const v = verdictFor(images[k], spec);
+          return {
+            line: it.line, prompt: it.prompt, tag: it.tag ?? spec?.tag ?? null, seed: s.seed, imageIndex: s.member,
+            reward: scores[k].reward, lowestWord: scores[k].lowest.word, lowestP: scores[k].lowest.p,
+            perToken: scores[k].tokens.map((t) => ({ word: t.word, p: t.p })),
+            judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],
+          };
+        });
+        onRows({ index: it.index, rows, images });
+        done++;
+      }
+    }
+  } catch (err) {
+    if (err instanceof AbortError) return { done, cancelled: true };
+    throw err;
+  }
+  return { done, cancelled: false };
+}

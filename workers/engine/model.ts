@@ -1,0 +1,160 @@
+// The worker's model state: the shipped base model (fetched, validated), the current adapter, the
+// chosen backend, and the ORT sessions built for them (cached per backend and graph). Everything
+// else in workers/engine reads the model through this file.
+import { serializeModel } from '../../src/core/graph/index.ts';
+import { type ModelConfig, validateConfig } from '../../src/core/model/config.ts';
+import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
+import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
+import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
+import type { ModelSession } from '../../src/core/runtime/session.ts';
+import { type WebBackend, createWebSession } from '../../src/core/runtime/web.ts';
+import { type Spec, parseSpecJsonl, wordGroupOf } from '../../src/core/world/index.ts';
+import type { AdapterInfo, ModelInfo, OpTiming, RewardSettings, Teacher } from '../engineApi.ts';
+
+export const MODEL_DIR = '/models/tiny-umm/';
+export const PROMPT_SETS = ['train', 'val', 'test'] as const;
+
+interface Adapter {
+  lora: LoraConfig;
+  weights: Weights;
+  source: AdapterInfo['source'];
+  step: number | null;
+}
+
+interface Loaded {
+  cfg: ModelConfig;
+  base: Weights;
+  bytes: number;
+  dtype: string;
+  specs: Map<string, Spec>; // exact prompt text -> spec, from the shipped prompt sets
+  sets: Record<(typeof PROMPT_SETS)[number], Spec[]>;
+}
+
+let loaded: Promise<Loaded> | null = null;
+let backend: WebBackend = 'wasm';
+let adapter: Adapter | null = null;
+const sessions = new Map<string, Promise<ModelSession>>();
+const timings: OpTiming[] = [];
+
+const url = (path: string) => new URL(path, globalThis.location.href).href;
+
+async function fetchOk(path: string): Promise<Response> {
+  const res = await fetch(url(path));
+  if (!res.ok) throw new Error(`could not fetch ${path}: HTTP ${res.status}`);
+  return res;
+}
+
+export function loadModel(): Promise<Loaded> {
+  loaded ??= (async () => {
+    const cfg = validateConfig(await (await fetchOk(`${MODEL_DIR}config.json`)).json());
+    const raw = new Uint8Array(await (await fetchOk(`${MODEL_DIR}model.safetensors`)).arrayBuffer());
+    const { tensors } = decodeSafetensors(raw, `${MODEL_DIR}model.safetensors`);
+    checkWeights(cfg, tensors, `${MODEL_DIR}model.safetensors`);
+    const header = new TextDecoder().decode(raw.subarray(8, 8 + Math.min(4096, raw.length - 8)));
+    const dtype = /"dtype":"(\w+)"/.exec(header)?.[1] ?? 'unknown';
+    const specs = new Map<string, Spec>();
+    const sets = {} as Loaded['sets'];
+    for (const name of PROMPT_SETS) {
+      sets[name] = parseSpecJsonl(await (await fetchOk(`/data/prompts/${name}.jsonl`)).text(), `${name}.jsonl`);
+      for (const s of sets[name]) specs.set(s.prompt, s);
+    }
+    return { cfg, base: tensors, bytes: raw.byteLength, dtype, specs, sets };
+  })();
+  loaded.catch(() => (loaded = null)); // a failed load may be retried
+  return loaded;
+}
+
+export const currentBackend = (): WebBackend => backend;
+
+export async function setBackend(b: WebBackend): Promise<void> {
+  if (b === backend) return;
+  const old = [...sessions.values()];
+  sessions.clear();
+  backend = b;
+  await Promise.allSettled(old.map(async (s) => (await s).release()));
+}
+
+/** A session for a model on the current backend, built once per key. */
+export function session(key: string, build: () => Uint8Array): Promise<ModelSession> {
+  const k = `${backend}:${key}`;
+  let s = sessions.get(k);
+  if (!s) {
+    s = createWebSession(build(), backend);
+    sessions.set(k, s);
+    s.catch(() => sessions.delete(k));
+  }
+  return s;
+}
+
+const loraKey = (l: LoraConfig) => `r${l.rank}a${l.alpha}:${l.targets.join(',')}`;
+
+/** The adapter in use, or a fresh one (B = 0: exactly the base model) so one graph serves both. */
+export async function policy(): Promise<{ lora: LoraConfig; weights: Weights; isBase: boolean }> {
+  const m = await loadModel();
+  if (adapter) return { lora: adapter.lora, weights: { ...m.base, ...adapter.weights }, isBase: false };
+  return { lora: LORA_DEFAULTS, weights: { ...m.base, ...initLora(m.cfg, LORA_DEFAULTS) }, isBase: true };
+}
+
+/** The same LoRA graph with the adapter switched off (B = 0), for before/after comparisons. */
+export async function basePolicy(lora: LoraConfig): Promise<Weights> {
+  const m = await loadModel();
+  return { ...m.base, ...initLora(m.cfg, lora) };
+}
+
+export async function generationSessions(lora: LoraConfig) {
+  const { cfg } = await loadModel();
+  return {
+    prefill: await session(`prefill:${loraKey(lora)}`, () => serializeModel(buildGenerationStepGraph(cfg, { withPast: false, lora }))),
+    decode: await session(`decode:${loraKey(lora)}`, () => serializeModel(buildGenerationStepGraph(cfg, { withPast: true, lora }))),
+  };
+}
+
+/** The scorer and the weights it reads for a teacher: the frozen base or the current policy. */
+export async function scorer(teacher: Teacher): Promise<{ session: ModelSession; weights: Weights }> {
+  const m = await loadModel();
+  if (teacher === 'frozen' || !adapter) {
+    return { session: await session('scorer:base', () => serializeModel(buildUnderstandingScoreGraph(m.cfg))), weights: m.base };
+  }
+  const p = await policy();
+  const s = await session(`scorer:${loraKey(p.lora)}`, () => serializeModel(buildUnderstandingScoreGraph(m.cfg, { lora: p.lora })));
+  return { session: s, weights: p.weights };
+}
+
+/** Reward options for the core scorer; content words are every word but the grammar's glue. */
+export const rewardOptions = (r: RewardSettings) => ({
+  variant: r.variant,
+  includeEos: r.includeEos,
+  contentWords: (w: string) => wordGroupOf(w) !== 'other',
+});
+
+export function setAdapter(next: Adapter | null): void {
+  adapter = next;
+}
+export const currentAdapter = (): Adapter | null => adapter;
+
+export async function modelInfo(): Promise<ModelInfo> {
+  const m = await loadModel();
+  return {
+    name: `${m.cfg.family} (ShapesWorld)`,
+    config: m.cfg,
+    params: countParams(m.base),
+    bytes: m.bytes,
+    dtype: m.dtype,
+    backend,
+    adapter: adapter && {
+      rank: adapter.lora.rank, alpha: adapter.lora.alpha, targets: [...adapter.lora.targets],
+      params: countParams(adapter.weights), source: adapter.source, step: adapter.step,
+    },
+    specCount: m.specs.size,
+  };
+}
+
+/** Time an operation and keep the last few timings for the Model & device view. */
+export async function timed<T>(op: string, job: () => Promise<T>): Promise<T> {
+  const t = performance.now();
+  const out = await job();
+  timings.push({ op, ms: performance.now() - t, backend, at: Date.now() });
+  if (timings.length > 40) timings.shift();
+  return out;
+}
+export const recentTimings = (): OpTiming[] => [...timings];

@@ -1,0 +1,94 @@
+// Train: a GvU run in the tab. The worker drives the core trainer (trainGvu) exactly as the Node
+// CLI does (src/cli/train.ts), with sessions from the selected web backend. The run's state (step,
+// adapter, Adam moments) stays in memory, so pause = stopRequested, resume = trainGvu again on it.
+import { sampleAndJudge, scoreSamples } from '../../src/core/eval/generationScore.ts';
+import { GVU_DEFAULTS, type GvuConfig, type GvuState, freshGvuState, loraOf, trainGvu } from '../../src/core/gvu/trainer.ts';
+import { InputError } from '../../src/core/errors.ts';
+import { sampleImages } from '../../src/core/gvu/sampling.ts';
+import { promptIds } from '../../src/core/eval/generationScore.ts';
+import { createWebSession } from '../../src/core/runtime/web.ts';
+import { BOS_ID, IMG_ID, type Spec, renderTokens } from '../../src/core/world/index.ts';
+import type { CompareGrid, SamplingSettings, TrainEvent, TrainRequest, TrainStatus } from '../engineApi.ts';
+import { beginJob } from './abort.ts';
+import { basePolicy, currentBackend, generationSessions, loadModel, policy, setAdapter } from './model.ts';
+import { normalisePrompt } from './inspect.ts';
+
+/** Defaults for a run in a browser tab: small, so a step takes seconds on WASM. */
+export const TAB_DEFAULTS: Partial<GvuConfig> = {
+  steps: 20, promptsPerStep: 4, groupSize: 4, innerUpdates: 2, evalEvery: 5, evalGroupSize: 2, checkpointEvery: 1_000_000,
+};
+const VAL_PROMPTS = 16;
+
+interface Run {
+  config: GvuConfig;
+  state: GvuState;
+  train: readonly Spec[];
+  val: readonly Spec[];
+}
+
+let run: Run | null = null;
+let stop = false;
+
+export async function startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus> {
+  const m = await loadModel();
+  const config: GvuConfig = { ...GVU_DEFAULTS, ...TAB_DEFAULTS, ...req.config };
+  const train = req.prompts ?? m.sets.train;
+  if (train.length === 0) throw new InputError('training needs at least one prompt with a spec');
+  run = { config, state: freshGvuState(m.cfg, config), train, val: req.valPrompts ?? m.sets.val.slice(0, VAL_PROMPTS) };
+  setAdapter({ lora: loraOf(config), weights: run.state.lora, source: 'trained', step: 0 });
+  return continueTraining(onEvent);
+}
+
+export function resumeTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus> {
+  if (!run) throw new InputError('no training run in memory to resume; start one');
+  return continueTraining(onEvent);
+}
+
+export function pauseTraining(): void {
+  stop = true;
+}
+
+async function continueTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus> {
+  const r = run!;
+  const m = await loadModel();
+  const lora = loraOf(r.config);
+  stop = false;
+  onEvent({ kind: 'phase', phase: 'building training graphs' });
+  await trainGvu(m.cfg, m.base, r.config, r.state, r.train, {
+    createSession: (model) => createWebSession(model, currentBackend()),
+    log: (row) => {
+      setAdapter({ lora, weights: r.state.lora, source: 'trained', step: row.step });
+      onEvent({ kind: 'step', row });
+    },
+    evaluate: async (s) => {
+      onEvent({ kind: 'phase', phase: `validating at step ${s.step}` });
+      const samples = await sampleAndJudge(m.cfg, { ...m.base, ...s.lora }, await generationSessions(lora), r.val,
+        { ...r.config, groupSize: r.config.evalGroupSize }, 1000);
+      const score = scoreSamples(samples);
+      onEvent({ kind: 'eval', step: s.step, valOverall: score.overall, valStrict: score.strictOverall });
+      return { val_overall: score.overall };
+    },
+    checkpoint: async () => {}, // the state stays in memory; the UI exports the adapter on demand
+    stopRequested: () => stop,
+  });
+  setAdapter({ lora, weights: r.state.lora, source: 'trained', step: r.state.step });
+  return { step: r.state.step, steps: r.config.steps, finished: r.state.step >= r.config.steps };
+}
+
+/** The same prompts and seeds through the adapter-off model and the current policy. */
+export async function compare(prompts: readonly string[], seeds: readonly number[], sampling: SamplingSettings): Promise<CompareGrid> {
+  const m = await loadModel();
+  const p = await policy();
+  const sessions = await generationSessions(p.lora);
+  const texts = prompts.map(normalisePrompt);
+  const allSeeds = texts.flatMap(() => [...seeds]);
+  const draw = async (weights: typeof p.weights) => {
+    const samples = await sampleImages(m.cfg, weights, sessions, texts.map((t) => promptIds(t)), {
+      ...sampling, groupSize: seeds.length, seeds: allSeeds, uncondPrompt: [BOS_ID, IMG_ID], signal: beginJob(),
+    });
+    return samples.map((s) => renderTokens(s.codes));
+  };
+  const base = await draw(await basePolicy(p.lora));
+  const adapter = p.isBase ? base : await draw(p.weights);
+  return { prompts: texts, seeds, base, adapter };
+}
