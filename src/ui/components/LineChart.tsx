@@ -1,11 +1,13 @@
 // A small SVG line chart: one series, x = step, auto y range, last value labelled. Enough for live
 // training curves without a charting library.
+const compact = (v: number): string => (v === 0 || Math.abs(v) >= 0.01 ? v.toFixed(3) : v.toExponential(1));
+
 export interface Point { readonly x: number; readonly y: number }
 
-export function LineChart({ title, points, color = 'var(--accent)', format = (v: number) => v.toFixed(3), testId }: {
+export function LineChart({ title, points, color = 'var(--accent)', format = compact, testId }: {
   title: string; points: readonly Point[]; color?: string; format?: (v: number) => string; testId?: string;
 }) {
-  const [w, h, pad] = [260, 120, 28];
+  const [w, h, pad] = [260, 120, 44];
   const pts = points.filter((p) => Number.isFinite(p.y));
   const xs = pts.map((p) => p.x);
   const ys = pts.map((p) => p.y);
