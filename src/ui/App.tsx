@@ -69,10 +69,11 @@ function Tabs() {
 function EngineChip() {
   const model = useStore((s) => s.model);
   const busy = useStore((s) => s.busy);
-  const error = useStore((s) => s.modelError);
-  const text = error ? 'model failed to load' : !model ? 'loading model…' : `${model.name} · ${model.backend}${model.adapter ? ' · adapter' : ''}`;
+  const failure = useStore((s) => s.failure);
+  const error = useStore((s) => s.modelError) ?? (failure ? 'engine stopped' : null);
+  const text = failure ? 'engine stopped' : error ? 'model failed to load' : !model ? 'loading model…' : `${model.name} · ${model.backend}${model.adapter ? ' · adapter' : ''}`;
   return (
-    <div className={`engine-chip${error ? ' bad' : ''}`} data-testid="engine-chip" data-ready={Boolean(model)}>
+    <div className={`engine-chip${error ? ' bad' : ''}`} data-testid="engine-chip" data-ready={Boolean(model) && !failure}>
       <span className={`dot${busy ? ' busy' : model ? ' ok' : ''}`} aria-hidden />
       {text}{busy ? ` · ${busy}` : ''}
     </div>
