@@ -83,6 +83,7 @@ function RunPanel() {
   const a = useStore(useShallow((s) => ({
     start: s.startTraining, pause: s.pauseTraining, resume: s.resumeTraining, stop: s.stopTraining, demo: s.startDemo,
   })));
+  const lastStepMs = useStore((s) => (s.trainLog.length ? Math.round(1000 * s.trainLog[s.trainLog.length - 1].seconds) : null));
   const running = status === 'running' || status === 'pausing';
   const otherBusy = Boolean(busy) && !running;
   return (
@@ -91,8 +92,8 @@ function RunPanel() {
       <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={steps} aria-valuenow={step} aria-label="training steps">
         <span style={{ width: `${Math.min(100, (100 * step) / steps)}%` }} />
       </div>
-      <p className="run-status" data-testid="train-status" data-status={status}>
-        <strong>{status}</strong> · step <span data-testid="train-step">{step}</span> / {steps}{phase ? ` · ${phase}` : ''}
+      <p className="run-status" data-testid="train-status" data-status={status} data-last-step-ms={lastStepMs ?? undefined}>
+        <strong>{status}</strong> · step <span data-testid="train-step">{step}</span> / {steps}{phase ? ` · ${phase}` : ''}{lastStepMs !== null ? ` · last step ${(lastStepMs / 1000).toFixed(1)} s` : ''}
       </p>
       <div className="button-row">
         <button type="button" className="primary" data-testid="train-start" disabled={running || otherBusy} onClick={() => void a.start()}>Start</button>

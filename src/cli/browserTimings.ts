@@ -1,0 +1,72 @@
+// `npx tsx src/cli/browserTimings.ts`: playground timings in headless Chromium on WASM (threads as
+// the page gets them: 2 on this 2-core machine), through the real UI. Not a timed assertion: it
+// writes docs/results/browser.json with first_image_ms (page load -> first image, model load
+// included), generate_group_ms (G = 8, sampling + scoring + judging), train_step_ms (one GvU step,
+// the tab defaults P = 4, G = 4, 2 inner updates; median of 3), backend, browser_version.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { launchBrowserApp } from './browser.ts';
+
+const OUT = 'docs/results/browser.json';
+
+async function main(): Promise<void> {
+  const app = await launchBrowserApp({ path: '/?view=inspect&backend=wasm&g=1&prompt=a+photo+of+a+red+circle', waitForEngine: false });
+  try {
+    const { page } = app;
+    // 1. first image: from navigation start (the page's performance clock) to the first image card.
+    await page.waitForSelector('[data-testid="generate"]:not([disabled])', { timeout: 120_000 });
+    await page.getByTestId('generate').click();
+    await page.waitForSelector('[data-testid="image-card"] canvas', { timeout: 120_000 });
+    const firstImageMs = await page.evaluate(() => performance.now());
+
+    // 2. a group of G = 8 (median of 3 seeds), wall time from click to the grid.
+    await page.getByLabel('G (group size)').fill('8');
+    const groups: number[] = [];
+    for (const seed of [101, 202, 303]) {
+      await page.getByLabel('Base seed').fill(String(seed));
+      const t = Date.now();
+      await page.getByTestId('generate').click();
+      await page.waitForFunction(() => document.querySelectorAll('[data-testid="image-card"]').length === 8
+        && !document.querySelector('[data-testid="generate"]')?.hasAttribute('disabled'), null, { timeout: 120_000 });
+      await page.waitForFunction((s) => document.querySelector('[data-testid="image-card"] canvas')?.getAttribute('aria-label')?.includes(`seed ${s}`), seed, { timeout: 120_000 });
+      groups.push(Date.now() - t);
+    }
+
+    // 3. training steps with the tab defaults (3 steps, no validation), per-step seconds from the trainer's log.
+    await page.getByTestId('tab-train').click();
+    await page.getByTestId('train-steps').fill('3');
+    await page.getByTestId('train-evalEvery').fill('0');
+    const steps: number[] = [];
+    await page.getByTestId('train-start').click();
+    for (let k = 1; k <= 3; k++) {
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="train-step"]')?.textContent) >= n, k, { timeout: 300_000 });
+      steps.push(Number(await page.getByTestId('train-status').getAttribute('data-last-step-ms')));
+    }
+    await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === 'finished', null, { timeout: 120_000 });
+    const threads = await page.evaluate(async () => (await window.__gvu!.engine.probe()).wasm.threads);
+
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+    const result = {
+      first_image_ms: Math.round(firstImageMs),
+      generate_group_ms: median(groups),
+      train_step_ms: median(steps),
+      backend: 'wasm',
+      wasm_threads: threads,
+      browser_version: app.browserVersion,
+      details: {
+        generate_group_runs_ms: groups,
+        train_step_runs_ms: steps,
+        train_step_config: { promptsPerStep: 4, groupSize: 4, innerUpdates: 2 },
+        first_image_group_size: 1,
+        measured_at: new Date().toISOString(),
+        note: 'headless Chromium through the real UI (click to grid, so DOM work is included); 2-core machine, no GPU',
+      },
+    };
+    mkdirSync('docs/results', { recursive: true });
+    writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await app.close();
+  }
+}
+
+await main();
