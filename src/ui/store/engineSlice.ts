@@ -110,6 +110,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
         const want = resolveBackend(get().backendChoice, get().probe, Boolean(model.adapter));
         if (model.backend !== want) model = await callEngine((e) => e.setBackend(want));
         set({ model, modelError: null });
+        void get().refreshTimings();
       } catch (err) {
         set({ modelError: get().engineError(err) });
       }

@@ -104,7 +104,7 @@ function ProgressPanel() {
         <button type="button" data-testid="export-csv" disabled={done === 0} onClick={() => a.exp('csv')}>Export CSV</button>
         <button type="button" data-testid="export-jsonl" disabled={done === 0} onClick={() => a.exp('jsonl')}>Export JSONL</button>
       </div>
-      <p className="note">Every finished prompt is saved in this browser (IndexedDB): a reload resumes where it stopped.</p>
+      <p className="hint">Every finished prompt is saved in this browser (IndexedDB): a reload resumes where it stopped.</p>
       {error && <p className="error-text" role="alert" data-testid="batch-error">{error}</p>}
     </section>
   );

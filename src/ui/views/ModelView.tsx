@@ -88,7 +88,7 @@ function BackendCard() {
           </label>
         ))}
       </fieldset>
-      <p className="note">
+      <p className="hint">
         Auto picks WebGPU when an adapter is present and the browser has a hardware GPU adapter, else WASM (a software
         adapter such as SwiftShader is slower than WASM).
       </p>

@@ -102,7 +102,7 @@ function RunPanel() {
         <button type="button" data-testid="train-stop" disabled={!running && status !== 'paused'} onClick={() => void a.stop()}>Stop</button>
         <button type="button" className="demo" data-testid="train-demo" disabled={running || otherBusy} onClick={() => void a.demo()}>▶ Demo: short run</button>
       </div>
-      <p className="note">Start begins a fresh adapter. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
+      <p className="hint">Start begins a fresh adapter. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
       {otherBusy && <p className="note">The engine is busy ({busy}).</p>}
       {error && <p className="error-text" role="alert" data-testid="train-error">{error}</p>}
     </section>
