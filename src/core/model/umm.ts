@@ -31,6 +31,7 @@ export function paramShapes(cfg: ModelConfig): Record<string, number[]> {
     tok_emb: [cfg.textVocab + cfg.imageVocab, d],
     pos_emb: [cfg.maxSeq, d],
     'patch.up': [cfg.patchDim, d], 'patch.up_b': [d], 'patch.down': [d, d], 'patch.down_b': [d],
+    'patch.ln.scale': [d], 'patch.ln.bias': [d], 'patch.pos': [cfg.imageTokens, d],
   };
   for (let i = 0; i < cfg.layers; i++) {
     Object.assign(shapes, {
@@ -74,10 +75,17 @@ function proj(p: Params, name: string, x: Value, bias?: string): Value {
 export const embedTokens = (p: Params, ids: Value, positions: Value): Value =>
   add(gather(p.tok_emb, ids), gather(p.pos_emb, positions));
 
-/** The understanding encoder: a 2-layer MLP per image cell. pixels [B, N, P] -> [B, N, D] */
+/**
+ * The understanding encoder: a 2-layer MLP per image cell, layer-normed, plus the cell's own
+ * position embedding. pixels [B, N, P] -> [B, N, D]. The norm and the cell embedding (initialised
+ * at the norm's scale) matter: without them the raw MLP output was ~100x larger than any position
+ * embedding, so cell positions (hence relations) were drowned, and object size lived only in the
+ * vector's length, which every pre-norm layer divides away (measured: both stayed at chance).
+ */
 export function embedPatches(p: Params, pixels: Value, positions: Value): Value {
   const h = gelu(linear(pixels, p['patch.up'], p['patch.up_b']));
-  return add(linear(h, p['patch.down'], p['patch.down_b']), gather(p.pos_emb, positions));
+  const e = layerNorm(linear(h, p['patch.down'], p['patch.down_b']), p['patch.ln.scale'], p['patch.ln.bias']);
+  return add(e, gather(p['patch.pos'], positions));
 }
 
 // ---- the backbone -----------------------------------------------------------------------------

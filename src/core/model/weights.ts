@@ -17,7 +17,8 @@ export function initWeights(cfg: ModelConfig, seed = 0): Weights {
     if (/(scale)$/.test(name)) w[name] = tensor('float32', shape, new Float32Array(shape[0]).fill(1));
     else if (/(bias|_b)$/.test(name)) w[name] = tensor('float32', shape, new Float32Array(shape[0]));
     else {
-      const std = /attn\.wo|mlp\.down$/.test(name) ? 0.02 / Math.sqrt(2 * cfg.layers) : 0.02;
+      // residual projections scaled down (GPT-2); cell positions at the scale of the normed patch features
+      const std = /attn\.wo|mlp\.down$/.test(name) ? 0.02 / Math.sqrt(2 * cfg.layers) : name === 'patch.pos' ? 1 : 0.02;
       w[name] = randn('float32', shape, s++, std);
     }
   }
