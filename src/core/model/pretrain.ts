@@ -25,7 +25,7 @@ export interface PretrainConfig {
 }
 
 export const PRETRAIN_DEFAULTS: PretrainConfig = {
-  steps: 9000, genBatch: 24, undBatch: 40, lr: 2e-3, warmup: 200, minLrFrac: 0.05, weightDecay: 0.01,
+  steps: 9000, genBatch: 8, undBatch: 56, lr: 2e-3, warmup: 200, minLrFrac: 0.05, weightDecay: 0.01,
   clipNorm: 1, promptDropout: 0.1, seed: 0, logEvery: 50, checkpointEvery: 250,
 };
 
