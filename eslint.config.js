@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'test-output/', 'public/'] },
+  { ignores: ['dist/', 'node_modules/', 'test-output/', 'public/', 'runs/', 'scratch/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
