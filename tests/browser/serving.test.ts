@@ -20,7 +20,8 @@ function expectIsolated(h: Record<string, string>, what: string) {
 
 describe.each(['dev', 'preview'] as const)('%s server', (server) => {
   test('sends isolation headers and ORT files, and the app runs its probes', async () => {
-    const app = await startApp({ server, waitForEngine: false });
+    // The backend probes live on the Model & device view.
+    const app = await startApp({ server, waitForEngine: false, path: '/?view=model' });
     try {
       const workerScripts: Response[] = [];
       app.page.on('response', (r) => {
