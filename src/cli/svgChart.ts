@@ -21,7 +21,7 @@ export function lineChartSvg(title: string, xLabel: string, series: readonly Ser
   const grid = ticks(y0, y1, 4)
     .map((y) => `<line x1="${m.l}" x2="${w - m.r}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e5e7eb"/><text x="${m.l - 6}" y="${sy(y) + 4}" text-anchor="end">${fmt(y)}</text>`)
     .join('');
-  const xt = ticks(x0, x1, 4).map((x) => `<text x="${sx(x)}" y="${h - m.b + 16}" text-anchor="middle">${fmt(x)}</text>`).join('');
+  const xt = ticks(x0, x1, 4).map((x) => `<text x="${sx(x)}" y="${h - m.b + 16}" text-anchor="middle">${Number.isInteger(x) ? x : fmt(x)}</text>`).join('');
   const lines = series
     .map((s, i) => {
       const d = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y)).map(([x, y], k) => `${k ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');

@@ -42,6 +42,7 @@ export interface GvuConfig {
   rewardVariant: RewardVariant | 'sequence'; // 'sequence' = prod p_j, an image-level likelihood
   includeEos: boolean; // score the end-of-sequence token too
   teacher: 'frozen' | 'policy'; // frozen base (default) or the co-evolving policy (paper's code)
+  promptSampling: 'by_tag' | 'uniform'; // by_tag: a category first, then a prompt (balanced); uniform: any prompt
   loraRank: number;
   loraAlpha: number;
   seed: number;
@@ -54,7 +55,7 @@ export interface GvuConfig {
 export const GVU_DEFAULTS: GvuConfig = {
   steps: 150, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 1e-3, beta: 0.03, clipEps: 0.2,
   temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
-  reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen',
+  reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen', promptSampling: 'by_tag',
   loraRank: 8, loraAlpha: 32, seed: 0, logEvery: 1, evalEvery: 25, evalGroupSize: 4, checkpointEvery: 25,
 };
 
@@ -122,7 +123,7 @@ export interface Rollout {
 /** Sample G images for each of P train prompts, decode, judge and reward them. */
 export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s: GvuSessions, state: GvuState, train: readonly Spec[]): Promise<Rollout> {
   const rng = mulberry32((run.seed * 0x9e3779b1) ^ (state.step * 0x85ebca77));
-  const specs = shuffled(rng, [...train]).slice(0, run.promptsPerStep);
+  const specs = pickPrompts(rng, train, run.promptsPerStep, run.promptSampling);
   const g = run.groupSize;
   const seeds = specs.flatMap((_, p) => Array.from({ length: g }, (_, m) => (run.seed * 7_919 + state.step * 4_099 + p * g + m) >>> 0));
   const policy = { ...base, ...state.lora };
@@ -145,6 +146,21 @@ export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s
     );
   }
   return { specs, samples, images, rewards, pass, strict };
+}
+
+/**
+ * The step's prompts. by_tag draws a category, then a prompt in it, so a set dominated by one
+ * category (ShapesWorld's train set is 61% color_pos) does not decide what the policy learns.
+ */
+export function pickPrompts(rng: () => number, train: readonly Spec[], n: number, how: GvuConfig['promptSampling']): Spec[] {
+  if (how === 'uniform') return shuffled(rng, [...train]).slice(0, n);
+  const byTag = new Map<string, Spec[]>();
+  for (const s of train) byTag.set(s.tag, [...(byTag.get(s.tag) ?? []), s]);
+  const tags = [...byTag.keys()];
+  return Array.from({ length: n }, () => {
+    const group = byTag.get(tags[Math.floor(rng() * tags.length)])!;
+    return group[Math.floor(rng() * group.length)];
+  });
 }
 
 /** log p of each sampled code under the base model (adapter off): the KL reference. [B*N] */
