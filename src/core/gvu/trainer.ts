@@ -55,7 +55,7 @@ export interface GvuConfig {
 export const GVU_DEFAULTS: GvuConfig = {
   steps: 150, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 1e-3, beta: 0.03, clipEps: 0.2,
   temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
-  reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen', promptSampling: 'by_tag',
+  reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen', promptSampling: 'uniform',
   loraRank: 8, loraAlpha: 32, seed: 0, logEvery: 1, evalEvery: 25, evalGroupSize: 4, checkpointEvery: 25,
 };
 

@@ -72,3 +72,18 @@ describe('trainGvu', () => {
     }
   });
 });
+
+describe('pickPrompts', () => {
+  it('by_tag balances categories whatever the set is made of; uniform follows the set', async () => {
+    const { pickPrompts } = await import('../../../src/core/gvu/trainer.ts');
+    const { mulberry32 } = await import('../../../src/core/tensor.ts');
+    const all = parseSpecJsonl(readFileSync('public/data/prompts/train.jsonl', 'utf8'), 'train.jsonl');
+    const share = (how: 'by_tag' | 'uniform') => {
+      const picked = how === 'uniform' ? pickPrompts(mulberry32(1), all, all.length, how) : pickPrompts(mulberry32(1), all, 2000, how);
+      return picked.filter((s) => s.tag === 'color_pos').length / picked.length;
+    };
+    const tags = new Set(all.map((s) => s.tag)).size;
+    expect(share('by_tag')).toBeCloseTo(1 / tags, 1);
+    expect(share('uniform')).toBeGreaterThan(0.5); // 368 of 602 train prompts are color_pos
+  });
+});
