@@ -3,6 +3,7 @@
 // line, for scripts). Both read back to the same rows, so an export can be reloaded or compared.
 import Papa from 'papaparse';
 import { InputError } from '../errors.ts';
+import { parseJsonLines } from '../jsonl.ts';
 
 export interface TokenP {
   readonly word: string; // '<eos>' when the end token was scored
@@ -79,18 +80,7 @@ export function parseResultsCsv(text: string, fileName: string): ScoredRow[] {
 
 /** Read a resultsToJsonl export back; errors name the file and line. */
 export function parseResultsJsonl(text: string, fileName: string): ScoredRow[] {
-  const rows: ScoredRow[] = [];
-  text.replace(/^\uFEFF/, '').split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new InputError(`${fileName}:${i + 1}: not JSON (${(e as Error).message})`);
-    }
-    rows.push(toScoredRow(value, `${fileName}:${i + 1}`));
-  });
-  return rows;
+  return parseJsonLines(text, fileName, toScoredRow);
 }
 
 const bool = (b: boolean | null) => (b === null ? '' : String(b));

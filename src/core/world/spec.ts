@@ -8,6 +8,7 @@
 // (strictPass in the judge does not). `size` is our addition, used by the pos_size category.
 import { InputError } from '../errors.ts';
 import { specToPrompt } from './promptText.ts';
+import { parseJsonLines } from '../jsonl.ts';
 import {
   COLOURS, type Colour, MAX_PROMPT_OBJECTS, RELATIONS, type Relation, SHAPES, SIZES, type Shape, type Size,
   isColour, isRelation, isShape, isSize,
@@ -76,18 +77,7 @@ export function parseSpec(value: unknown, where = 'spec'): Spec {
 
 /** One spec per non-empty line; errors name the file and line. */
 export function parseSpecJsonl(text: string, fileName: string): Spec[] {
-  const specs: Spec[] = [];
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      throw new InputError(`${fileName}:${i + 1}: not JSON (${(e as Error).message})`);
-    }
-    specs.push(parseSpec(value, `${fileName}:${i + 1}`));
-  });
-  return specs;
+  return parseJsonLines(text, fileName, parseSpec);
 }
 
 function asRecord(value: unknown, where: string, keys: readonly string[]): Record<string, unknown> {
