@@ -43,9 +43,25 @@ test('inspect on WASM: generate, rewards, heat strip, word heatmap, reward varia
   }, before, { timeout: 30_000 });
   await page.getByTestId('reward-variant').selectOption('geomean');
   await screenshot(app, 'inspect-wasm');
+  // the URL now reproduces the view: prompt, seed, G and the sampling settings
+  const url = new URL(page.url());
+  expect(Object.fromEntries(['prompt', 'seed', 'g', 't', 'minp', 'cfg'].map((k) => [k, url.searchParams.get(k)])))
+    .toEqual({ prompt: 'a photo of a red circle', seed: '1', g: '4', t: '1', minp: '0.03', cfg: '1' });
   // an unknown word is named inline
   await page.getByTestId('prompt-input').fill('a photo of a red hexagon');
   await expect(page.getByTestId('prompt-problem').innerText()).resolves.toMatch(/Unknown word "hexagon"/);
+});
+
+test('a shared URL restores the prompt and the sampling settings', async () => {
+  const other = await startApp({ path: '/?view=inspect&backend=wasm&prompt=a+photo+of+two+squares&seed=9&g=3&t=0.7&minp=0.1' });
+  try {
+    await expect(other.page.getByTestId('prompt-input').inputValue()).resolves.toBe('a photo of two squares');
+    await expect(other.page.getByLabel('Temperature').inputValue()).resolves.toBe('0.7');
+    await expect(other.page.getByLabel('Min-p').inputValue()).resolves.toBe('0.1');
+    await expect(other.page.getByLabel('G (group size)').inputValue()).resolves.toBe('3');
+  } finally {
+    await other.close();
+  }
 });
 
 test('inspect on WebGPU (G = 2)', async () => {

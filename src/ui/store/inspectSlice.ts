@@ -75,7 +75,11 @@ const initial = (): InspectSettings => ({
   prompt: readUrl().get('prompt') ?? 'a photo of a red circle',
   groupSize: numberParam('g', 4, 1, 16),
   seed: numberParam('seed', 1, 0, 2 ** 32 - 1),
-  temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
+  temperature: numberParam('t', 1, 0, 10),
+  topK: numberParam('topk', 0, 0, 1000),
+  topP: numberParam('topp', 1, 0, 1),
+  minP: numberParam('minp', 0.03, 0, 1),
+  cfgScale: numberParam('cfg', 1, 0, 20),
 });
 
 export const createInspectSlice: Slice<InspectSlice> = (set, get) => ({
@@ -104,7 +108,10 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => ({
     const problem = promptProblemOf(inspect.prompt);
     set({ promptProblem: problem });
     if (problem || get().generating) return;
-    writeUrl({ view: 'inspect', prompt: inspect.prompt, seed: inspect.seed, g: inspect.groupSize });
+    writeUrl({
+      view: 'inspect', prompt: inspect.prompt, seed: inspect.seed, g: inspect.groupSize,
+      t: inspect.temperature, topk: inspect.topK, topp: inspect.topP, minp: inspect.minP, cfg: inspect.cfgScale,
+    });
     set({ generating: true, progress: 0, inspectError: null });
     try {
       const onProgress = proxy((done: number, total: number) => set({ progress: done / total }));

@@ -1,4 +1,5 @@
-// The URL holds what makes a view reproducible: ?view=inspect&prompt=...&seed=...&g=...&backend=wasm.
+// The URL holds what makes a view reproducible:
+// ?view=inspect&prompt=...&seed=...&g=...&t=...&topk=...&topp=...&minp=...&cfg=...&backend=wasm.
 export const VIEWS = ['inspect', 'train', 'batch', 'model'] as const;
 export type View = (typeof VIEWS)[number];
 
