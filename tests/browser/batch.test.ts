@@ -2,19 +2,13 @@
 // the tab mid-run and see it resume from IndexedDB with no finished row lost, then export CSV and
 // check its rows match the table.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { parseResultsCsv } from '../../src/core/io/results.ts';
-import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
-import { waitForModel } from './playground.ts';
+import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
+import { usePlayground, waitForModel } from './playground.ts';
 
 let app: BrowserApp;
-beforeAll(async () => {
-  app = await startApp({ path: '/?view=batch&backend=wasm' });
-  await waitForModel(app.page);
-});
-afterAll(async () => {
-  await app?.close();
-});
+usePlayground('/?view=batch&backend=wasm', (a) => (app = a));
 
 const PROMPTS = [
   'a photo of a red circle', 'a photo of a blue square', 'a photo of two green triangles', 'a photo of a yellow circle',

@@ -1,17 +1,11 @@
 // Worker failure: a forced crash (test hook) shows a clear message with restart buttons; restarting
 // (on WASM) brings a working engine back and the finished results stay on the page.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
-import { generateGroup, waitForModel } from './playground.ts';
+import { expect, test } from 'vitest';
+import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
+import { generateGroup, usePlayground, waitForModel } from './playground.ts';
 
 let app: BrowserApp;
-beforeAll(async () => {
-  app = await startApp({ path: '/?view=inspect&backend=wasm' });
-  await waitForModel(app.page);
-});
-afterAll(async () => {
-  await app?.close();
-});
+usePlayground('/?view=inspect&backend=wasm', (a) => (app = a));
 
 test('a crashed worker is reported, restart recovers, results are kept', async () => {
   const { page } = app;

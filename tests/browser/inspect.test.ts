@@ -1,17 +1,11 @@
 // Inspect on WASM and on WebGPU (SwiftShader; G = 2 keeps it quick): generate a group, read the
 // rewards, check the heat strip, click a word and see its occlusion heatmap; an unknown word is named.
-import { afterAll, beforeAll, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
-import { generateGroup, waitForModel } from './playground.ts';
+import { generateGroup, usePlayground } from './playground.ts';
 
 let app: BrowserApp;
-beforeAll(async () => {
-  app = await startApp({ path: '/?view=inspect&backend=wasm' });
-  await waitForModel(app.page);
-});
-afterAll(async () => {
-  await app?.close();
-});
+usePlayground('/?view=inspect&backend=wasm', (a) => (app = a));
 
 async function inspectFlow(backend: string, g: number) {
   const { page } = app;

@@ -1,17 +1,11 @@
 // Train: two GvU steps in the tab on WASM change the adapter and the curves; pause/resume keeps the
 // run; the before/after grid is drawn; the adapter downloads in the PEFT layout.
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
-import { waitForModel } from './playground.ts';
+import { expect, test } from 'vitest';
+import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
+import { usePlayground } from './playground.ts';
 
 let app: BrowserApp;
-beforeAll(async () => {
-  app = await startApp({ path: '/?view=train&backend=wasm' });
-  await waitForModel(app.page);
-});
-afterAll(async () => {
-  await app?.close();
-});
+usePlayground('/?view=train&backend=wasm', (a) => (app = a));
 
 const statusIs = (s: string, timeout = 240_000) => app.page.waitForFunction(
   (want) => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === want, s, { timeout });
