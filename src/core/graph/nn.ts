@@ -2,7 +2,7 @@
 // Shapes in comments: B batch, T time, D width, H heads, K head size, V vocabulary.
 import type { Value } from './graph.ts';
 import {
-  add, div, gatherElements, matMul, mul, neg, reduceLogSumExp, reduceMean, reduceSum, reshape,
+  add, div, gatherElements, matMul, maximum, mul, neg, reduceLogSumExp, reduceMean, reduceSum, reshape,
   sigmoid, softmax, sqrt, sub, tanh, transpose, unsqueeze,
 } from './ops/index.ts';
 
@@ -43,12 +43,16 @@ export function tokenLogProbs(logits: Value, targets: Value): Value {
   return reshape(gatherElements(lp, unsqueeze(targets, [-1]), -1), [...targets.shape.map(() => 0)]);
 }
 
+/** sum(x * w) / sum(w) over all axes, a scalar; 0 when every weight is 0. */
+export function weightedMean(x: Value, w: Value): Value {
+  const all = (v: Value) => reduceSum(v, v.shape.map((_, i) => i), false);
+  return div(all(mul(x, w)), maximum(all(w), 1e-9));
+}
+
 /** Mean cross-entropy over positions where mask is 1 (mask float [..], same shape as targets). */
 export function crossEntropy(logits: Value, targets: Value, mask?: Value): Value {
   const nll = neg(tokenLogProbs(logits, targets));
-  if (!mask) return reduceMean(nll, targets.shape.map((_, i) => i), false);
-  const axes = targets.shape.map((_, i) => i);
-  return div(reduceSum(mul(nll, mask), axes, false), add(reduceSum(mask, axes, false), 1e-9));
+  return mask ? weightedMean(nll, mask) : reduceMean(nll, targets.shape.map((_, i) => i), false);
 }
 
 export interface AttentionWeights {

@@ -10,10 +10,10 @@
 // tokens per image it equals GRPO's mean over samples of per-sample token means.
 // Only the adapter is trained: the gradient graph differentiates with respect to LoRA A/B alone.
 import {
-  Graph, type Value, add, and, buildGradientGraph, cast, div, exp, greater, less, maximum, minimum, mul, neg, or,
-  reduceSum, serializeModel, slice, sub, unsqueeze,
+  Graph, type Value, add, and, buildGradientGraph, cast, exp, greater, less, maximum, minimum, mul, neg, or,
+  serializeModel, slice, sub, unsqueeze,
 } from '../graph/index.ts';
-import { tokenLogProbs } from '../graph/nn.ts';
+import { tokenLogProbs, weightedMean } from '../graph/nn.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { type LoraConfig, loraShapes } from '../model/lora.ts';
 import { type FloatDType, declareLora, declareParams, generationLogits, paramShapes } from '../model/umm.ts';
@@ -52,11 +52,6 @@ export function grpoObjective(logp: Value, t: GrpoTerms): GrpoStats {
   return { loss: mean(perToken), kl: mean(kl), clipFrac: mean(cast(isClipped, logp.dtype)), ratioMean: mean(ratio) };
 }
 
-/** sum(x * w) / sum(w) over all axes; 0 when no token is weighted. */
-function weightedMean(x: Value, w: Value): Value {
-  const all = (v: Value) => reduceSum(v, v.shape.map((_, i) => i), false);
-  return div(all(mul(x, w)), maximum(all(w), 1e-9));
-}
 
 export interface GrpoGraphOptions {
   readonly dtype?: FloatDType; // float64 only for gradient checks (default float32)

@@ -9,8 +9,8 @@
 //
 // A LoRA adapter (./lora.ts) is threaded through the same functions: its tensors sit in the same
 // Params record under their input names, and every adaptable matrix goes through `proj`.
-import { Graph, type Value, add, concat, div, gather, matMul, mul, reduceSum, reshape, slice, softmax, sub, transpose } from '../graph/index.ts';
-import { crossEntropy, gelu, layerNorm, linear, tokenLogProbs } from '../graph/nn.ts';
+import { Graph, type Value, add, concat, gather, matMul, mul, neg, reshape, slice, softmax, sub, transpose } from '../graph/index.ts';
+import { crossEntropy, gelu, layerNorm, linear, tokenLogProbs, weightedMean } from '../graph/nn.ts';
 import { type ModelConfig, headSize } from './config.ts';
 import { type LoraConfig, loraInputNames, loraScale, loraShapes } from './lora.ts';
 
@@ -222,12 +222,10 @@ export function buildPretrainLossGraph(cfg: ModelConfig): Graph {
   const targets = sub(slice(genIds, [t], [t + n], [1]), g.const('int32', cfg.textVocab)); // [B, N] codes
   const genLoss = crossEntropy(generationLogits(cfg, p, genIds, genPos, genMask), targets);
   const logp = understandingLogProbs(cfg, p, undPixels, undIds, undPos, undMask); // [U, T-1]
-  const undLoss = sub(0, div0(reduceSumAll(mul(logp, undWeights)), reduceSumAll(undWeights)));
+  const undLoss = neg(weightedMean(logp, undWeights));
   g.output(genLoss, 'gen_loss');
   g.output(undLoss, 'und_loss');
   g.output(add(genLoss, undLoss), 'loss');
   return g;
 }
 
-const reduceSumAll = (x: Value): Value => reduceSum(x, x.shape.map((_, i) => i), false);
-const div0 = (a: Value, b: Value): Value => div(a, add(b, 1e-9));

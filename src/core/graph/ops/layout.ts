@@ -8,7 +8,8 @@ import { type InferCtx, type OpSpec, attrInt, one } from './spec.ts';
 
 const END = 2 ** 62; // "to the end" for Slice
 
-const ints = (x: Value, vals: readonly number[]): Value => x.graph.const('int64', vals, [vals.length]);
+/** An int64 constant vector in x's graph (shapes, axes, pads). */
+export const ints = (x: Value, vals: readonly number[]): Value => x.graph.const('int64', vals, [vals.length]);
 
 function constInput(ctx: InferCtx, i: number): number[] | undefined {
   return ctx.graph.constantInts(ctx.inputs[i] ?? null);

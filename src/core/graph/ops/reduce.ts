@@ -4,10 +4,9 @@ import type { Value } from '../graph.ts';
 import { normAxis } from '../shape.ts';
 import { type InferCtx, type OpSpec, attrInt, one } from './spec.ts';
 import { cast, div, equal, exp, mul, sub } from './elementwise.ts';
-import { expandTo, shapeOf, unsqueeze } from './layout.ts';
+import { expandTo, ints, shapeOf, unsqueeze } from './layout.ts';
 import { gather } from './indexing.ts';
 
-const ints = (x: Value, vals: readonly number[]): Value => x.graph.const('int64', vals, [vals.length]);
 
 const reducer = (op: string) => (x: Value, axes: readonly number[], keepdims = false): Value =>
   x.graph.node(op, [x, ints(x, axes)], { keepdims: keepdims ? 1 : 0 })[0];
