@@ -35,6 +35,15 @@ export function logSoftmax(logits: ArrayLike<number>, temperature = 1): Float64A
   return out;
 }
 
+/** log softmax(logits)[index] without materialising the row: per-token hot paths use it. */
+export function logProbAt(logits: ArrayLike<number>, index: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < logits.length; i++) max = Math.max(max, logits[i]);
+  let sum = 0;
+  for (let i = 0; i < logits.length; i++) sum += Math.exp(logits[i] - max);
+  return logits[index] - max - Math.log(sum);
+}
+
 /** Log-probs of the sampling policy (filtered tokens get -Infinity; survivors renormalised). */
 export function policyLogProbs(logits: ArrayLike<number>, f: TokenFilter): Float64Array {
   const v = logits.length;
@@ -103,5 +112,5 @@ export interface TokenDraw {
 export function sampleToken(logits: ArrayLike<number>, f: TokenFilter, u: number, modelLogits: ArrayLike<number> = logits): TokenDraw {
   const policy = policyLogProbs(logits, f);
   const token = drawToken(policy, u);
-  return { token, policyLogp: policy[token], modelLogp: logSoftmax(modelLogits)[token] };
+  return { token, policyLogp: policy[token], modelLogp: logProbAt(modelLogits, token) };
 }

@@ -12,7 +12,7 @@ import { promptIds } from '../eval/generationScore.ts';
 import { serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { type LoraConfig, validateLora } from '../model/lora.ts';
-import { packGeneration } from '../model/sequences.ts';
+import { type GenerationBatch, packGeneration } from '../model/sequences.ts';
 import { buildGenerationLogitsGraph, buildUnderstandingScoreGraph } from '../model/umm.ts';
 import { type Weights, initLora } from '../model/weights.ts';
 import { type AdamConfig, type AdamState, adamStep, initAdamState } from '../optim/adam.ts';
@@ -21,7 +21,7 @@ import { mulberry32, tensor } from '../tensor.ts';
 import { BOS_ID, IMG_ID, type Spec, renderTokens, shuffled } from '../world/index.ts';
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
 import { type RewardVariant, groupAdvantages } from './reward.ts';
-import { logSoftmax } from './sampleToken.ts';
+import { logProbAt } from './sampleToken.ts';
 import { type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
 
@@ -164,13 +164,12 @@ export function pickPrompts(rng: () => number, train: readonly Spec[], n: number
 }
 
 /** log p of each sampled code under the base model (adapter off): the KL reference. [B*N] */
-async function referenceLogp(cfg: ModelConfig, base: Weights, s: GvuSessions, ro: Rollout): Promise<Float32Array> {
-  const seq = packGeneration(cfg, ro.samples.map((x) => promptIds(ro.specs[x.prompt].prompt)), ro.samples.map((x) => Array.from(x.codes)));
+async function referenceLogp(cfg: ModelConfig, base: Weights, s: GvuSessions, ro: Rollout, seq: GenerationBatch): Promise<Float32Array> {
   const logits = (await s.reference.run({ ids: seq.ids, positions: seq.positions, mask: seq.mask, ...base })).image_logits.data as Float32Array;
   const [n, vi] = [cfg.imageTokens, cfg.imageVocab];
   const out = new Float32Array(ro.samples.length * n);
   ro.samples.forEach((x, b) => {
-    for (let t = 0; t < n; t++) out[b * n + t] = logSoftmax(logits.subarray((b * n + t) * vi, (b * n + t + 1) * vi))[x.codes[t]];
+    for (let t = 0; t < n; t++) out[b * n + t] = logProbAt(logits.subarray((b * n + t) * vi, (b * n + t + 1) * vi), x.codes[t]);
   });
   return out;
 }
@@ -197,7 +196,7 @@ export async function trainGvu(
       const feeds = {
         ids: seq.ids, positions: seq.positions, mask: seq.mask,
         old_logp: tensor('float32', [b, n], oldLogp),
-        ref_logp: tensor('float32', [b, n], await referenceLogp(cfg, base, s, ro)),
+        ref_logp: tensor('float32', [b, n], await referenceLogp(cfg, base, s, ro, seq)),
         advantages: tensor('float32', [b], Float32Array.from(adv)),
         token_weights: tensor('float32', [b, n], new Float32Array(b * n).fill(1)),
         clip_eps: tensor('float32', [], [run.clipEps]),

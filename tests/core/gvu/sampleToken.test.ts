@@ -1,6 +1,6 @@
 // Sampling math on hand-computed distributions: logits log([1, 2, 4, 1]) give p = [1, 2, 4, 1] / 8.
 import { describe, expect, it } from 'vitest';
-import { NO_FILTER, checkFilter, drawToken, logSoftmax, policyLogProbs, sampleToken } from '../../../src/core/gvu/sampleToken.ts';
+import { NO_FILTER, checkFilter, drawToken, logProbAt, logSoftmax, policyLogProbs, sampleToken } from '../../../src/core/gvu/sampleToken.ts';
 
 const LOGITS = [1, 2, 4, 1].map(Math.log);
 const probs = (lp: Float64Array) => Array.from(lp, Math.exp);
@@ -70,5 +70,13 @@ describe('drawToken and sampleToken', () => {
     expect(d.modelLogp).toBeCloseTo(Math.log(2 / 8), 12);
     // a separate raw-model row (guidance) scores the same token
     expect(sampleToken(LOGITS, NO_FILTER, 0.2, [0, 0, 0, 0]).modelLogp).toBeCloseTo(Math.log(1 / 4), 12);
+  });
+});
+
+describe('logProbAt', () => {
+  it('equals one entry of logSoftmax, large logits included', () => {
+    const logits = [2, -1, 700, 699.5, 0];
+    const row = logSoftmax(logits);
+    for (let i = 0; i < logits.length; i++) expect(logProbAt(logits, i)).toBeCloseTo(row[i], 12);
   });
 });
