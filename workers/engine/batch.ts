@@ -1,11 +1,10 @@
 // Batch scoring: for each prompt of an uploaded (or shipped) set, sample G images, score them and
 // judge them when the prompt has a spec. Rows stream back per prompt chunk through the onRows proxy,
 // so the UI can persist each finished prompt at once; cancel() stops between chunks and steps.
-import { promptIds } from '../../src/core/eval/generationScore.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { AbortError } from '../../src/core/errors.ts';
 import type { ScoredRow } from '../../src/core/io/results.ts';
-import { BOS_ID, IMG_ID, renderTokens } from '../../src/core/world/index.ts';
+import { UNCOND_PROMPT, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { BatchRequest, BatchRowResult } from '../engineApi.ts';
 import { beginJob } from './abort.ts';
 import { rescore, verdictFor } from './inspect.ts';
@@ -29,7 +28,7 @@ export async function scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) 
       const samples = await timed(`batch chunk (${chunk.length} prompts x G=${g})`, () =>
         sampleImages(m.cfg, p.weights, sessions, chunk.map((it) => promptIds(it.prompt.toLowerCase())), {
           groupSize: g, seeds, temperature: req.temperature, topK: req.topK, topP: req.topP, minP: req.minP,
-          cfgScale: req.cfgScale, uncondPrompt: [BOS_ID, IMG_ID], signal,
+          cfgScale: req.cfgScale, uncondPrompt: UNCOND_PROMPT, signal,
         }),
       );
       for (const [i, it] of chunk.entries()) {

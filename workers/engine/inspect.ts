@@ -1,12 +1,11 @@
 // Inspect: sample a group of G images for one prompt with the current policy, decode, score and
 // judge them; rescore the same images under other reward settings; occlusion heatmaps per word.
 // All of it drives the core (sampleImages, scoreImages, judge, occlusionHeatmaps) unchanged.
-import { promptIds } from '../../src/core/eval/generationScore.ts';
 import { judge } from '../../src/core/eval/judge.ts';
 import { occlusionHeatmaps } from '../../src/core/gvu/attribution.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { scoreImages } from '../../src/core/gvu/scoreImages.ts';
-import { BOS_ID, IMG_ID, encode, renderTokens } from '../../src/core/world/index.ts';
+import { UNCOND_PROMPT, encode, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { GenerateRequest, GeneratedGroup, ImageScore, RewardSettings, Teacher, Verdict, WordHeat } from '../engineApi.ts';
 import { beginJob } from './abort.ts';
 import { generationSessions, loadModel, policy, rewardOptions, scorer, timed } from './model.ts';
@@ -45,7 +44,7 @@ export async function generate(req: GenerateRequest, onProgress?: (done: number,
   const samples = await timed(`generate G=${req.groupSize}`, async () =>
     sampleImages(m.cfg, p.weights, await generationSessions(p.lora), [[...promptIds(prompt)]], {
       groupSize: req.groupSize, seeds, temperature: req.temperature, topK: req.topK, topP: req.topP, minP: req.minP,
-      cfgScale: req.cfgScale, uncondPrompt: [BOS_ID, IMG_ID], signal, onProgress,
+      cfgScale: req.cfgScale, uncondPrompt: UNCOND_PROMPT, signal, onProgress,
     }),
   );
   const sampleMs = performance.now() - t;

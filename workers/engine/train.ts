@@ -5,9 +5,8 @@ import { sampleAndJudge, scoreSamples } from '../../src/core/eval/generationScor
 import { GVU_DEFAULTS, type GvuConfig, type GvuState, freshGvuState, loraOf, trainGvu } from '../../src/core/gvu/trainer.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
-import { promptIds } from '../../src/core/eval/generationScore.ts';
 import { createWebSession } from '../../src/core/runtime/web.ts';
-import { BOS_ID, IMG_ID, type Spec, renderTokens } from '../../src/core/world/index.ts';
+import { type Spec, UNCOND_PROMPT, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { CompareGrid, SamplingSettings, TrainEvent, TrainRequest, TrainStatus } from '../engineApi.ts';
 import { beginJob } from './abort.ts';
 import { basePolicy, currentBackend, generationSessions, loadModel, policy, setAdapter } from './model.ts';
@@ -84,7 +83,7 @@ export async function compare(prompts: readonly string[], seeds: readonly number
   const allSeeds = texts.flatMap(() => [...seeds]);
   const draw = async (weights: typeof p.weights) => {
     const samples = await sampleImages(m.cfg, weights, sessions, texts.map((t) => promptIds(t)), {
-      ...sampling, groupSize: seeds.length, seeds: allSeeds, uncondPrompt: [BOS_ID, IMG_ID], signal: beginJob(),
+      ...sampling, groupSize: seeds.length, seeds: allSeeds, uncondPrompt: UNCOND_PROMPT, signal: beginJob(),
     });
     return samples.map((s) => renderTokens(s.codes));
   };

@@ -5,7 +5,7 @@ import type { ModelConfig } from '../model/config.ts';
 import type { Weights } from '../model/weights.ts';
 import { type GenerationSessions, sampleImages } from '../gvu/sampling.ts';
 import type { TokenFilter } from '../gvu/sampleToken.ts';
-import { BOS_ID, IMG_ID, type Spec, encode, renderTokens } from '../world/index.ts';
+import { type Spec, UNCOND_PROMPT, promptIds, renderTokens } from '../world/index.ts';
 import { judge } from './judge.ts';
 import { type PromptSetScore, scorePromptSet } from './scorePromptSet.ts';
 
@@ -25,8 +25,6 @@ export interface GenerationSettings extends TokenFilter {
   cfgScale: number;
 }
 
-export const promptIds = (text: string): number[] => [BOS_ID, ...encode(text), IMG_ID];
-
 /** Seed of image `member` of prompt `p` in seed set `s`: distinct across sets, prompts and members. */
 export const imageSeed = (s: number, p: number, member: number, groupSize: number): number => s * 1_000_003 + p * groupSize + member;
 
@@ -40,7 +38,7 @@ export async function sampleAndJudge(
     const chunk = specs.slice(start, start + per);
     const seeds = chunk.flatMap((_, i) => Array.from({ length: settings.groupSize }, (_, m) => imageSeed(seedSet, start + i, m, settings.groupSize)));
     const samples = await sampleImages(cfg, weights, sessions, chunk.map((s) => promptIds(s.prompt)), {
-      ...settings, seeds, uncondPrompt: [BOS_ID, IMG_ID], signal: opts.signal,
+      ...settings, seeds, uncondPrompt: UNCOND_PROMPT, signal: opts.signal,
     });
     for (const s of samples) {
       const spec = chunk[s.prompt];

@@ -8,7 +8,6 @@
 // (seed, step), so a resumed run continues exactly.
 import { judge } from '../eval/judge.ts';
 import { withinGroupAuc } from '../eval/rewardAgreement.ts';
-import { promptIds } from '../eval/generationScore.ts';
 import { serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { type LoraConfig, validateLora } from '../model/lora.ts';
@@ -18,7 +17,7 @@ import { type Weights, initLora } from '../model/weights.ts';
 import { type AdamConfig, type AdamState, adamStep, initAdamState } from '../optim/adam.ts';
 import type { ModelSession } from '../runtime/session.ts';
 import { mulberry32, tensor } from '../tensor.ts';
-import { BOS_ID, IMG_ID, type Spec, renderTokens, shuffled } from '../world/index.ts';
+import { type Spec, UNCOND_PROMPT, promptIds, renderTokens, shuffled } from '../world/index.ts';
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
 import { type RewardVariant, groupAdvantages } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
@@ -128,7 +127,7 @@ export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s
   const seeds = specs.flatMap((_, p) => Array.from({ length: g }, (_, m) => (run.seed * 7_919 + state.step * 4_099 + p * g + m) >>> 0));
   const policy = { ...base, ...state.lora };
   const samples = await sampleImages(cfg, policy, { prefill: s.prefill, decode: s.decode }, specs.map((x) => promptIds(x.prompt)), {
-    ...run, groupSize: g, seeds, uncondPrompt: [BOS_ID, IMG_ID],
+    ...run, groupSize: g, seeds, uncondPrompt: UNCOND_PROMPT,
   });
   const images = samples.map((x) => renderTokens(x.codes));
   const verdicts = samples.map((x, i) => judge(images[i], specs[x.prompt]));

@@ -10,7 +10,7 @@
 // leave colour or size unsaid, as prompts do.
 import { type TensorData, mulberry32 } from '../tensor.ts';
 import {
-  BOS_ID, CELL_COUNT, COLOURS, EMPTY_SCENE_CAPTION, EOS_ID, HELD_OUT_BINDINGS, IMG_ID, PROMPT_PREFIX, type Rng, SHAPES, SIZES,
+  BOS_ID, CELL_COUNT, COLOURS, EMPTY_SCENE_CAPTION, EOS_ID, HELD_OUT_BINDINGS, UNCOND_PROMPT, IMG_ID, PROMPT_PREFIX, type Rng, SHAPES, SIZES,
   type Scene, type Spec, type SpecInclude, TAGS, describeSceneEntries, encode, entryPhrase, enumerateCategory, pick, renderScene,
   sampleSceneForSpec, sceneToTokens, shuffled,
 } from '../world/index.ts';
@@ -54,7 +54,7 @@ export function makePretrainBatcher(cfg: ModelConfig, sets: PromptSets, mix: Dat
       }
       const words = encode(text);
       if (words.length + 2 > cfg.maxText) continue;
-      const prompt = rng() < mix.promptDropout ? [BOS_ID, IMG_ID] : [BOS_ID, ...words, IMG_ID];
+      const prompt = rng() < mix.promptDropout ? [...UNCOND_PROMPT] : [BOS_ID, ...words, IMG_ID];
       return { prompt, codes: Array.from(sceneToTokens(scene)) };
     }
   };

@@ -50,6 +50,12 @@ export function encode(text: string): number[] {
   });
 }
 
+/** A generation prompt's ids: <bos> words <img> (the image tokens follow). */
+export const promptIds = (text: string): number[] => [BOS_ID, ...encode(text), IMG_ID];
+
+/** The empty prompt: what prompt dropout trains on and classifier-free guidance contrasts with. */
+export const UNCOND_PROMPT: readonly number[] = [BOS_ID, IMG_ID];
+
 /** Words joined by spaces; special tokens appear as themselves ('<eos>'). */
 export function decode(ids: ArrayLike<number>): string {
   return Array.from(ids, (id, i) => {
