@@ -6,9 +6,9 @@ import type { Weights } from '../model/weights.ts';
 import type { ModelSession } from '../runtime/session.ts';
 import { mulberry32 } from '../tensor.ts';
 import {
-  BOS_ID, EDIT_KINDS, EOS_ID, type EditKind, type Spec, checkSpec, encode, minimalEdits, placeObjects, renderScene, sampleSceneForSpec,
+  EDIT_KINDS, type EditKind, type Spec, checkSpec, minimalEdits, placeObjects, renderScene, sampleSceneForSpec,
 } from '../world/index.ts';
-import { buildScorerInputs } from '../gvu/reward.ts';
+import { scoreImages } from '../gvu/scoreImages.ts';
 
 export interface RankingResult {
   overall: number;
@@ -18,21 +18,10 @@ export interface RankingResult {
 
 /** Sum of log p over the caption's words and <eos>: one number per (image, caption) row. */
 export async function captionLogLikelihoods(
-  cfg: ModelConfig, weights: Weights, scorer: ModelSession, rows: readonly { image: Uint8Array; text: string }[], batch = 64,
+  cfg: ModelConfig, weights: Weights, scorer: ModelSession, rows: readonly { image: Uint8Array; text: string }[],
 ): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < rows.length; i += batch) {
-    const chunk = rows.slice(i, i + batch).map((r) => ({ image: r.image, words: r.text.split(' '), ids: encode(r.text) }));
-    const { feeds, layouts } = buildScorerInputs(cfg, chunk, { bos: BOS_ID, eos: EOS_ID });
-    const lp = (await scorer.run({ ...feeds, ...weights })).token_logp.data as Float32Array;
-    const width = cfg.maxText - 1;
-    layouts.forEach((l, b) => {
-      let s = 0;
-      for (const j of [...l.wordAt, l.eosAt!]) s += lp[b * width + j];
-      out.push(s);
-    });
-  }
-  return out;
+  const scored = await scoreImages(cfg, weights, scorer, rows.map((r) => ({ image: r.image, prompt: r.text })), { includeEos: true });
+  return scored.map((r) => r.tokens.reduce((sum, t) => sum + t.logp, 0));
 }
 
 export async function measureUnderstanding(
