@@ -6,8 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type GenerationSettings, meanCi95, sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
 import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
-import type { PromptSetScore } from '../core/eval/scorePromptSet.ts';
-import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
+import type { CategoryScore, PromptSetScore } from '../core/eval/scorePromptSet.ts';
+import { type RankingResult, measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { serializeModel } from '../core/graph/index.ts';
 import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
@@ -31,17 +31,24 @@ export interface PolicyEval {
   per_seed: { overall: number; strict_overall: number }[];
   per_category: Record<string, number>;
   per_category_strict: Record<string, number>;
+  per_category_ci95: Record<string, number>;
+  geneval_overall: number; // the GenEval tier of the categories
+  genevalplus_overall: number; // the GenEval++ tier
   understanding: number;
+  understanding_pairs: number;
   understanding_per_edit: Record<string, number>;
+  understanding_per_edit_counts: RankingResult['perEdit'];
   agreement_auc: number;
   agreement_pairs: number;
+  agreement_auc_with_eos: number;
   objects_per_image: number;
 }
 
 export async function evaluatePolicy(
   cfg: ModelConfig, base: Weights, adapter: { lora: LoraConfig; weights: Weights } | null, specs: readonly Spec[],
-  opts: { seedSets: number; groupSize: number; scenesPerPrompt: number },
+  opts: { seedSets: number; groupSize: number; scenesPerPrompt: number; log?: (line: string) => void },
 ): Promise<PolicyEval> {
+  const log = opts.log ?? (() => {});
   const lora = adapter?.lora;
   const policy = { ...base, ...(adapter?.weights ?? {}) };
   const steps = generationStepModels(cfg, lora);
@@ -51,33 +58,47 @@ export async function evaluatePolicy(
   const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: opts.groupSize };
   const perSeed: PromptSetScore[] = [];
   let agreement = { auc: NaN, pairs: 0 };
+  let agreementEos = { auc: NaN, pairs: 0 };
   let objects = 0;
   let images = 0;
   for (let s = 0; s < opts.seedSets; s++) {
     const samples = await sampleAndJudge(cfg, policy, sessions, specs, settings, s);
-    perSeed.push(scoreSamples(samples));
+    const score = scoreSamples(samples);
+    perSeed.push(score);
+    log(`generation seed set ${s}: overall ${pct(score.overall)} strict ${pct(score.strictOverall)}`);
     for (const x of samples) objects += x.codes.filter((c) => c !== 0).length;
     images += samples.length;
     if (s === 0) {
-      const rewards = await scoreImages(cfg, base, frozenScorer, samples.map((x) => ({ image: x.image, prompt: x.spec.prompt })));
-      agreement = withinGroupAuc(specs.map((_, p) => samples.flatMap((x, i) => (x.promptIndex === p ? [{ reward: rewards[i].reward, pass: x.pass }] : []))));
+      const items = samples.map((x) => ({ image: x.image, prompt: x.spec.prompt }));
+      const groups = (r: { reward: number }[]) => specs.map((_, p) => samples.flatMap((x, i) => (x.promptIndex === p ? [{ reward: r[i].reward, pass: x.pass }] : [])));
+      agreement = withinGroupAuc(groups(await scoreImages(cfg, base, frozenScorer, items)));
+      agreementEos = withinGroupAuc(groups(await scoreImages(cfg, base, frozenScorer, items, { includeEos: true })));
+      log(`reward AUC within groups ${agreement.auc.toFixed(3)} (${agreement.pairs} pairs); with <eos> ${agreementEos.auc.toFixed(3)}`);
     }
   }
   const u = await measureUnderstanding(cfg, policy, policyScorer, specs, { scenesPerPrompt: opts.scenesPerPrompt, seed: 7 });
+  log(`understanding ${pct(u.overall)} over ${u.pairs} pairs: ${Object.entries(u.perEdit).map(([k, v]) => `${k} ${pct(v.accuracy)} (${v.total})`).join(', ')}`);
   await Promise.all([sessions.prefill, sessions.decode, policyScorer, frozenScorer].map((x) => x.release()));
   const tags = Object.keys(perSeed[0].byCategory) as (keyof PromptSetScore['byCategory'])[];
   const o = meanCi95(perSeed.map((s) => s.overall));
   const st = meanCi95(perSeed.map((s) => s.strictOverall));
+  const perCategory = (f: (c: CategoryScore) => number) => tags.map((t) => [t, meanCi95(perSeed.map((s) => f(s.byCategory[t]!)))] as const);
   return {
     overall: o.mean, overall_ci95: o.ci95, overall_std: o.std,
     strict_overall: st.mean, strict_ci95: st.ci95,
     per_seed: perSeed.map((s) => ({ overall: s.overall, strict_overall: s.strictOverall })),
-    per_category: Object.fromEntries(tags.map((t) => [t, meanCi95(perSeed.map((s) => s.byCategory[t]!.accuracy)).mean])),
-    per_category_strict: Object.fromEntries(tags.map((t) => [t, meanCi95(perSeed.map((s) => s.byCategory[t]!.strictAccuracy)).mean])),
+    per_category: Object.fromEntries(perCategory((c) => c.accuracy).map(([t, m]) => [t, m.mean])),
+    per_category_strict: Object.fromEntries(perCategory((c) => c.strictAccuracy).map(([t, m]) => [t, m.mean])),
+    per_category_ci95: Object.fromEntries(perCategory((c) => c.accuracy).map(([t, m]) => [t, m.ci95])),
+    geneval_overall: meanCi95(perSeed.map((s) => s.geneval?.overall ?? NaN)).mean,
+    genevalplus_overall: meanCi95(perSeed.map((s) => s.genevalPlus?.overall ?? NaN)).mean,
     understanding: u.overall,
+    understanding_pairs: u.pairs,
     understanding_per_edit: Object.fromEntries(Object.entries(u.perEdit).map(([k, v]) => [k, v.accuracy])),
+    understanding_per_edit_counts: u.perEdit,
     agreement_auc: agreement.auc,
     agreement_pairs: agreement.pairs,
+    agreement_auc_with_eos: agreementEos.auc,
     objects_per_image: objects / images,
   };
 }
@@ -104,3 +125,5 @@ export async function evalCommand(argv: string[]): Promise<void> {
     writeFileSync(o.out, JSON.stringify({ model: o.model, adapter: o.adapter || null, prompts: o.prompts, ...r }, null, 2) + '\n');
   }
 }
+
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;

@@ -5,19 +5,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { serializeModel } from '../core/graph/index.ts';
-import { type GenerationSettings, meanCi95, sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
-import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
-import type { PromptSetScore } from '../core/eval/scorePromptSet.ts';
+import { type GenerationSettings, sampleAndJudge } from '../core/eval/generationScore.ts';
 import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { judge } from '../core/eval/judge.ts';
 import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
-import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import { type Weights, countParams } from '../core/model/weights.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { mulberry32 } from '../core/tensor.ts';
 import { type Spec, renderTokens, sampleSceneForSpec, sceneToTokens } from '../core/world/index.ts';
+import { evaluatePolicy } from './evaluate.ts';
 import { loadCheckpoint, loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
@@ -39,37 +37,8 @@ export async function modelReportCommand(argv: string[]): Promise<void> {
   const { cfg, weights } = fromCkpt ?? loadModel(o.model);
   const specs = loadPromptSet(o.prompts);
   const t0 = Date.now();
-  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
-  const steps = generationStepModels(cfg);
-  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
-
-  const understanding = await measureUnderstanding(cfg, weights, scorer, specs, { scenesPerPrompt: o.scenesPerPrompt, seed: 7 });
-  console.log(`understanding ${pct(understanding.overall)} over ${understanding.pairs} pairs:`, fmtPerEdit(understanding.perEdit));
-
+  const e = await evaluatePolicy(cfg, weights, null, specs, { ...o, log: (line) => console.log(line) });
   const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: o.groupSize };
-  const perSeed: PromptSetScore[] = [];
-  let agreement = null;
-  let agreementEos = null;
-  for (let s = 0; s < o.seedSets; s++) {
-    const samples = await sampleAndJudge(cfg, weights, sessions, specs, settings, s);
-    const score = scoreSamples(samples);
-    perSeed.push(score);
-    console.log(`generation seed set ${s}: overall ${pct(score.overall)} strict ${pct(score.strictOverall)}`);
-    if (s === 0) {
-      const items = samples.map((x) => ({ image: x.image, prompt: x.spec.prompt }));
-      const rewards = await scoreImages(cfg, weights, scorer, items);
-      const rewardsEos = await scoreImages(cfg, weights, scorer, items, { includeEos: true });
-      const groups = (r: { reward: number }[]) => specs.map((_, p) => samples.flatMap((x, i) => (x.promptIndex === p ? [{ reward: r[i].reward, pass: x.pass }] : [])));
-      agreement = withinGroupAuc(groups(rewards));
-      agreementEos = withinGroupAuc(groups(rewardsEos));
-      console.log(`reward AUC within groups ${agreement.auc.toFixed(3)} (${agreement.pairs} pairs); with <eos> ${agreementEos.auc.toFixed(3)}`);
-    }
-  }
-  const tags = Object.keys(perSeed[0].byCategory) as (keyof PromptSetScore['byCategory'])[];
-  const overall = meanCi95(perSeed.map((s) => s.overall));
-  const strict = meanCi95(perSeed.map((s) => s.strictOverall));
-  const perCategory = Object.fromEntries(tags.map((t) => [t, meanCi95(perSeed.map((s) => s.byCategory[t]!.accuracy))]));
-  const perCategoryStrict = Object.fromEntries(tags.map((t) => [t, meanCi95(perSeed.map((s) => s.byCategory[t]!.strictAccuracy))]));
 
   const rng = mulberry32(11);
   let rt = 0;
@@ -88,29 +57,29 @@ export async function modelReportCommand(argv: string[]): Promise<void> {
     params: countParams(weights),
     train_minutes: trainMinutes(o.trainLog),
     understanding: {
-      overall: understanding.overall,
-      pairs: understanding.pairs,
-      per_edit: Object.fromEntries(Object.entries(understanding.perEdit).map(([k, v]) => [k, v.accuracy])),
-      per_edit_counts: understanding.perEdit,
+      overall: e.understanding,
+      pairs: e.understanding_pairs,
+      per_edit: e.understanding_per_edit,
+      per_edit_counts: e.understanding_per_edit_counts,
       scenes_per_prompt: o.scenesPerPrompt,
     },
     generation: {
-      overall: overall.mean,
-      ci95: overall.ci95,
-      std: overall.std,
-      strict_overall: strict.mean,
-      strict_ci95: strict.ci95,
-      per_seed: perSeed.map((s) => ({ overall: s.overall, strict_overall: s.strictOverall })),
-      per_category: Object.fromEntries(Object.entries(perCategory).map(([k, v]) => [k, v.mean])),
-      per_category_ci95: Object.fromEntries(Object.entries(perCategory).map(([k, v]) => [k, v.ci95])),
-      per_category_strict: Object.fromEntries(Object.entries(perCategoryStrict).map(([k, v]) => [k, v.mean])),
-      geneval_overall: meanCi95(perSeed.map((s) => s.geneval?.overall ?? NaN)).mean,
-      genevalplus_overall: meanCi95(perSeed.map((s) => s.genevalPlus?.overall ?? NaN)).mean,
+      overall: e.overall,
+      ci95: e.overall_ci95,
+      std: e.overall_std,
+      strict_overall: e.strict_overall,
+      strict_ci95: e.strict_ci95,
+      per_seed: e.per_seed,
+      per_category: e.per_category,
+      per_category_ci95: e.per_category_ci95,
+      per_category_strict: e.per_category_strict,
+      geneval_overall: e.geneval_overall,
+      genevalplus_overall: e.genevalplus_overall,
     },
     sampling: { ...settings, seed_sets: o.seedSets, images_per_seed_set: specs.length * o.groupSize },
-    reward_auc_within_group: agreement?.auc,
-    reward_auc_within_group_pairs: agreement?.pairs,
-    reward_auc_within_group_with_eos: agreementEos?.auc,
+    reward_auc_within_group: e.agreement_auc,
+    reward_auc_within_group_pairs: e.agreement_pairs,
+    reward_auc_within_group_with_eos: e.agreement_auc_with_eos,
     tokenizer_roundtrip_judge_pass: rt / rtTotal,
     measured_seconds: (Date.now() - t0) / 1000,
     command: `npm run gvu -- model-report ${argv.join(' ')}`.trim(),
@@ -122,8 +91,6 @@ export async function modelReportCommand(argv: string[]): Promise<void> {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-const fmtPerEdit = (p: Record<string, { accuracy: number; total: number }>) =>
-  Object.entries(p).map(([k, v]) => `${k} ${pct(v.accuracy)} (${v.total})`).join(', ');
 
 function trainMinutes(log: string): number | null {
   if (!existsSync(log)) return null;
