@@ -5,6 +5,7 @@ import { UnknownWordError, encode } from '../../core/world/textTokenizer.ts';
 import { callEngine, proxy } from '../engine.ts';
 import type { Slice } from './types.ts';
 import { numberParam, readUrl, writeUrl } from './url.ts';
+import { groupAdvantages } from '../../core/gvu/reward.ts';
 
 export interface InspectSettings {
   readonly prompt: string;
@@ -63,13 +64,8 @@ export function promptProblemOf(prompt: string): string | null {
   }
 }
 
-/** GRPO group advantages (population std, as the core's groupAdvantages) and ranks, 1 = best. */
-export function advantagesOf(rewards: readonly number[]): number[] {
-  const g = rewards.length;
-  const mean = rewards.reduce((a, b) => a + b, 0) / g;
-  const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / g);
-  return rewards.map((r) => (r - mean) / (std + 1e-4));
-}
+/** GRPO group advantages of one group (the core's groupAdvantages: population std, eps 1e-4). */
+export const advantagesOf = (rewards: readonly number[]): number[] => Array.from(groupAdvantages(rewards, rewards.length));
 
 const initial = (): InspectSettings => ({
   prompt: readUrl().get('prompt') ?? 'a photo of a red circle',
