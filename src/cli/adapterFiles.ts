@@ -1,13 +1,13 @@
 // LoRA adapters and GvU checkpoints on disk: the PEFT layout (adapter_config.json +
 // adapter_model.safetensors), plus Adam moments and the step for a resumable run.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from '../core/model/config.ts';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, decodeAdapter, encodeAdapter } from '../core/model/adapter.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
-import { type Weights, decodeSafetensors, encodeSafetensors } from '../core/model/weights.ts';
+import type { Weights } from '../core/model/weights.ts';
 import type { GvuState } from '../core/gvu/trainer.ts';
-import { tensor } from '../core/tensor.ts';
+import { loadAdamMoments, saveAdamMoments, writeAtomic } from './modelFiles.ts';
 
 export function saveAdapter(dir: string, cfg: ModelConfig, lora: LoraConfig, weights: Weights): void {
   mkdirSync(dir, { recursive: true });
@@ -27,12 +27,7 @@ export function loadAdapter(dir: string, cfg: ModelConfig): { lora: LoraConfig; 
 
 export function saveGvuCheckpoint<R>(dir: string, cfg: ModelConfig, lora: LoraConfig, state: GvuState, run: R): void {
   saveAdapter(dir, cfg, lora, state.lora);
-  const moments: Weights = {};
-  for (const k of Object.keys(state.lora)) {
-    moments[`m.${k}`] = tensor('float32', state.lora[k].dims, state.adam.m[k]);
-    moments[`v.${k}`] = tensor('float32', state.lora[k].dims, state.adam.v[k]);
-  }
-  writeAtomic(join(dir, 'adam.safetensors'), encodeSafetensors(moments));
+  saveAdamMoments(dir, state.lora, state.adam);
   writeAtomic(join(dir, 'state.json'), new TextEncoder().encode(JSON.stringify({ step: state.step, adamStep: state.adam.step, run }, null, 2)));
 }
 
@@ -40,16 +35,5 @@ export function loadGvuCheckpoint<R>(dir: string, cfg: ModelConfig): { state: Gv
   if (!existsSync(join(dir, 'state.json'))) return null;
   const meta = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { step: number; adamStep: number; run: R };
   const { weights } = loadAdapter(dir, cfg);
-  const mom = decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'adam.safetensors'))), join(dir, 'adam.safetensors')).tensors;
-  const adam = { step: meta.adamStep, m: {} as Record<string, Float32Array>, v: {} as Record<string, Float32Array> };
-  for (const k of Object.keys(weights)) {
-    adam.m[k] = mom[`m.${k}`].data;
-    adam.v[k] = mom[`v.${k}`].data;
-  }
-  return { state: { step: meta.step, lora: weights, adam }, run: meta.run };
-}
-
-function writeAtomic(path: string, bytes: Uint8Array): void {
-  writeFileSync(`${path}.tmp`, bytes);
-  renameSync(`${path}.tmp`, path);
+  return { state: { step: meta.step, lora: weights, adam: loadAdamMoments(dir, weights, meta.adamStep) }, run: meta.run };
 }

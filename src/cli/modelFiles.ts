@@ -34,12 +34,7 @@ export interface Checkpoint<R> {
 export function saveCheckpoint<R>(dir: string, ck: Checkpoint<R>): void {
   mkdirSync(dir, { recursive: true });
   writeAtomic(join(dir, 'model.safetensors'), encodeSafetensors(ck.weights));
-  const moments: Weights = {};
-  for (const k of Object.keys(ck.adam.m)) {
-    moments[`m.${k}`] = tensor('float32', ck.weights[k].dims, ck.adam.m[k]);
-    moments[`v.${k}`] = tensor('float32', ck.weights[k].dims, ck.adam.v[k]);
-  }
-  writeAtomic(join(dir, 'adam.safetensors'), encodeSafetensors(moments));
+  saveAdamMoments(dir, ck.weights, ck.adam);
   // state.json last: a checkpoint counts only once it names its step.
   writeAtomic(join(dir, 'state.json'), new TextEncoder().encode(JSON.stringify({ step: ck.step, adamStep: ck.adam.step, cfg: ck.cfg, run: ck.run }, null, 2)));
 }
@@ -51,16 +46,32 @@ export function loadCheckpoint<R>(dir: string): Checkpoint<R> | null {
   const cfg = validateConfig(state.cfg);
   const weights = decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'model.safetensors'))), join(dir, 'model.safetensors')).tensors;
   checkWeights(cfg, weights, dir);
-  const mom = decodeSafetensors(new Uint8Array(readFileSync(join(dir, 'adam.safetensors'))), join(dir, 'adam.safetensors')).tensors;
-  const adam: AdamState = { step: state.adamStep, m: {}, v: {} };
-  for (const k of Object.keys(weights)) {
+  return { step: state.step, cfg, run: state.run, weights, adam: loadAdamMoments(dir, weights, state.adamStep) };
+}
+
+/** Adam's moments beside a checkpoint's parameters: adam.safetensors with m.<name> and v.<name>. */
+export function saveAdamMoments(dir: string, params: Weights, adam: AdamState): void {
+  const moments: Weights = {};
+  for (const k of Object.keys(params)) {
+    moments[`m.${k}`] = tensor('float32', params[k].dims, adam.m[k]);
+    moments[`v.${k}`] = tensor('float32', params[k].dims, adam.v[k]);
+  }
+  writeAtomic(join(dir, 'adam.safetensors'), encodeSafetensors(moments));
+}
+
+export function loadAdamMoments(dir: string, params: Weights, step: number): AdamState {
+  const file = join(dir, 'adam.safetensors');
+  const mom = decodeSafetensors(new Uint8Array(readFileSync(file)), file).tensors;
+  const adam: AdamState = { step, m: {}, v: {} };
+  for (const k of Object.keys(params)) {
+    if (!mom[`m.${k}`] || !mom[`v.${k}`]) throw new Error(`${file}: no moments for ${k}`);
     adam.m[k] = mom[`m.${k}`].data;
     adam.v[k] = mom[`v.${k}`].data;
   }
-  return { step: state.step, cfg, run: state.run, weights, adam };
+  return adam;
 }
 
-function writeAtomic(path: string, bytes: Uint8Array): void {
+export function writeAtomic(path: string, bytes: Uint8Array): void {
   writeFileSync(`${path}.tmp`, bytes);
   renameSync(`${path}.tmp`, path);
 }
