@@ -39,42 +39,38 @@ export function makePretrainBatcher(cfg: ModelConfig, sets: PromptSets, mix: Dat
   const trainByTag = groupByTag(sets.train);
   const grammarByTag = TAGS.map((t) => enumerateCategory(t));
 
-  const genExample = (rng: Rng): { prompt: number[]; codes: number[] } => {
+  /**
+   * A scene and its words: half the time a prompt of the given sets with a scene made for it, half
+   * the time a random scene (object count drawn by `count`) with a true caption. `keep` can refuse a
+   * text; captions that do not fit the model are redrawn.
+   */
+  const drawCaptioned = (rng: Rng, specs: Spec[][], count: (rng: Rng) => number, keep: (text: string) => boolean) => {
     for (;;) {
       let scene: Scene;
       let text: string;
       if (rng() < 0.5) {
-        const spec = pick(rng, pick(rng, trainByTag));
+        const spec = pick(rng, pick(rng, specs));
         scene = sampleSceneForSpec(spec, rng);
         text = spec.prompt;
       } else {
-        scene = randomScene(rng, 1 + Math.floor(rng() * 3), false);
+        scene = randomScene(rng, count(rng), false);
         text = caption(scene, rng);
-        if (heldOutPrompts.has(text)) continue;
       }
+      if (!keep(text)) continue;
       const words = encode(text);
-      if (words.length + 2 > cfg.maxText) continue;
-      const prompt = rng() < mix.promptDropout ? [...UNCOND_PROMPT] : [BOS_ID, ...words, IMG_ID];
-      return { prompt, codes: Array.from(sceneToTokens(scene)) };
+      if (words.length + 2 <= cfg.maxText) return { scene, words };
     }
   };
 
+  const genExample = (rng: Rng): { prompt: number[]; codes: number[] } => {
+    const { scene, words } = drawCaptioned(rng, trainByTag, (r) => 1 + Math.floor(r() * 3), (text) => !heldOutPrompts.has(text));
+    const prompt = rng() < mix.promptDropout ? [...UNCOND_PROMPT] : [BOS_ID, ...words, IMG_ID];
+    return { prompt, codes: Array.from(sceneToTokens(scene)) };
+  };
+
   const undExample = (rng: Rng): { image: Uint8Array; caption: number[] } => {
-    for (;;) {
-      let scene: Scene;
-      let text: string;
-      if (rng() < 0.5) {
-        const spec = pick(rng, pick(rng, grammarByTag));
-        scene = sampleSceneForSpec(spec, rng);
-        text = spec.prompt;
-      } else {
-        scene = randomScene(rng, drawCount(rng, UND_OBJECT_COUNTS), false);
-        text = caption(scene, rng);
-      }
-      const words = encode(text);
-      if (words.length + 2 > cfg.maxText) continue;
-      return { image: renderScene(scene), caption: [BOS_ID, ...words, EOS_ID] };
-    }
+    const { scene, words } = drawCaptioned(rng, grammarByTag, (r) => drawCount(r, UND_OBJECT_COUNTS), () => true);
+    return { image: renderScene(scene), caption: [BOS_ID, ...words, EOS_ID] };
   };
 
   return (step: number): Record<string, TensorData> => {
