@@ -4,9 +4,7 @@
 // checkpoints to <out>/checkpoint (resumed automatically), the final adapter to <out>/adapter.
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
-import { generationStepModels } from '../core/gvu/sampling.ts';
-import { GVU_DEFAULTS, type GvuConfig, freshGvuState, loraOf, trainGvu } from '../core/gvu/trainer.ts';
+import { GVU_DEFAULTS, type GvuConfig, freshGvuState, loraOf, trainGvu, validationScore } from '../core/gvu/trainer.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { loadGvuCheckpoint, saveAdapter, saveGvuCheckpoint } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
@@ -38,8 +36,6 @@ export async function runTraining(run: TrainCliConfig): Promise<void> {
   const state = resumed?.state ?? freshGvuState(cfg, run);
   console.log(resumed ? `resuming ${ckDir} at step ${state.step}` : `new GvU run in ${run.out}`);
   const lora = loraOf(run);
-  const evalSteps = generationStepModels(cfg, lora);
-  const evalSessions = { prefill: await createNodeSession(evalSteps.prefill), decode: await createNodeSession(evalSteps.decode) };
   let stop = false;
   process.once('SIGINT', () => {
     console.log('\nstopping: saving a checkpoint');
@@ -56,9 +52,8 @@ export async function runTraining(run: TrainCliConfig): Promise<void> {
           `clip ${r.clipFrac.toFixed(3)}  ${r.seconds.toFixed(2)} s/step` + (r.skipped ? `  skipped ${r.skipped}` : ''),
       );
     },
-    evaluate: async (s) => {
-      const samples = await sampleAndJudge(cfg, { ...base, ...s.lora }, evalSessions, val, { ...run, groupSize: run.evalGroupSize }, 1000);
-      const score = scoreSamples(samples);
+    evaluate: async (s, generation) => {
+      const score = await validationScore(cfg, base, run, s, generation, val);
       const row = { step: s.step, val_overall: score.overall, val_strict_overall: score.strictOverall, wallSec: (Date.now() - t0) / 1000 };
       appendFileSync(join(run.out, 'eval.jsonl'), JSON.stringify(row) + '\n');
       console.log(`  eval step ${s.step}: val overall ${score.overall.toFixed(3)} strict ${score.strictOverall.toFixed(3)}`);

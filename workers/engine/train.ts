@@ -1,8 +1,7 @@
 // Train: a GvU run in the tab. The worker drives the core trainer (trainGvu) exactly as the Node
 // CLI does (src/cli/train.ts), with sessions from the selected web backend. The run's state (step,
 // adapter, Adam moments) stays in memory, so pause = stopRequested, resume = trainGvu again on it.
-import { sampleAndJudge, scoreSamples } from '../../src/core/eval/generationScore.ts';
-import { GVU_DEFAULTS, type GvuConfig, type GvuState, freshGvuState, loraOf, trainGvu } from '../../src/core/gvu/trainer.ts';
+import { GVU_DEFAULTS, type GvuConfig, type GvuState, freshGvuState, loraOf, trainGvu, validationScore } from '../../src/core/gvu/trainer.ts';
 import { InputError } from '../../src/core/errors.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { createWebSession } from '../../src/core/runtime/web.ts';
@@ -59,11 +58,9 @@ async function continueTraining(onEvent: (e: TrainEvent) => void): Promise<Train
       setAdapter({ lora, weights: r.state.lora, source: 'trained', step: row.step });
       onEvent({ kind: 'step', row });
     },
-    evaluate: async (s) => {
+    evaluate: async (s, generation) => {
       onEvent({ kind: 'phase', phase: `validating at step ${s.step}` });
-      const samples = await sampleAndJudge(m.cfg, { ...m.base, ...s.lora }, await generationSessions(lora), r.val,
-        { ...r.config, groupSize: r.config.evalGroupSize }, 1000);
-      const score = scoreSamples(samples);
+      const score = await validationScore(m.cfg, m.base, r.config, s, generation, r.val);
       onEvent({ kind: 'eval', step: s.step, valOverall: score.overall, valStrict: score.strictOverall });
       return { val_overall: score.overall };
     },

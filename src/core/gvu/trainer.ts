@@ -7,6 +7,7 @@
 // Runtime-agnostic: sessions come from the caller's factory; batches are a pure function of
 // (seed, step), so a resumed run continues exactly.
 import { judge } from '../eval/judge.ts';
+import { sampleAndJudge, scoreSamples } from '../eval/generationScore.ts';
 import { withinGroupAuc } from '../eval/rewardAgreement.ts';
 import { serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
@@ -21,7 +22,7 @@ import { type Spec, UNCOND_PROMPT, promptIds, renderTokens, shuffled } from '../
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
 import { type RewardVariant, groupAdvantages } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
-import { type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
+import { type GenerationSessions, type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
 
 export interface GvuConfig {
@@ -83,7 +84,8 @@ export interface GvuLogRow {
 export interface GvuHooks {
   createSession(model: Uint8Array): Promise<ModelSession>;
   log(row: GvuLogRow): void;
-  evaluate?(state: GvuState): Promise<Record<string, number>>;
+  /** Called every evalEvery steps (and before the first) with the run's own generation sessions. */
+  evaluate?(state: GvuState, generation: GenerationSessions): Promise<unknown>;
   checkpoint(state: GvuState): Promise<void>;
   stopRequested?(): boolean;
 }
@@ -147,6 +149,14 @@ export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s
   return { specs, samples, images, rewards, pass, strict };
 }
 
+/** ShapesEval of the policy (base + adapter) on validation prompts, fixed seeds (seed set 1000). */
+export async function validationScore(
+  cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, generation: GenerationSessions, val: readonly Spec[],
+): Promise<{ overall: number; strictOverall: number }> {
+  const samples = await sampleAndJudge(cfg, { ...base, ...state.lora }, generation, val, { ...run, groupSize: run.evalGroupSize }, 1000);
+  return scoreSamples(samples);
+}
+
 /**
  * The step's prompts. by_tag draws a category, then a prompt in it, so a set dominated by one
  * category (ShapesWorld's train set is 61% color_pos) does not decide what the policy learns.
@@ -182,7 +192,7 @@ export async function trainGvu(
   let skipped = 0;
   try {
     // A baseline evaluation before the first update, so curves start at the base model.
-    if (state.step === 0 && hooks.evaluate && run.evalEvery > 0) await hooks.evaluate(state);
+    if (state.step === 0 && hooks.evaluate && run.evalEvery > 0) await hooks.evaluate(state, s);
     while (state.step < run.steps && !hooks.stopRequested?.()) {
       const t0 = performance.now();
       const ro = await rollout(cfg, base, run, s, state, train);
@@ -229,7 +239,7 @@ export async function trainGvu(
           seconds: (performance.now() - t0) / 1000,
         });
       }
-      if (hooks.evaluate && run.evalEvery > 0 && state.step % run.evalEvery === 0) await hooks.evaluate(state);
+      if (hooks.evaluate && run.evalEvery > 0 && state.step % run.evalEvery === 0) await hooks.evaluate(state, s);
       if (state.step % run.checkpointEvery === 0) await hooks.checkpoint(state);
     }
     await hooks.checkpoint(state);
