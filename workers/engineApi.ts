@@ -129,6 +129,8 @@ export interface GenerateRequest extends SamplingSettings {
 export interface GeneratedGroup {
   readonly prompt: string;
   readonly tag: string | null; // the prompt's ShapesEval category when it has a spec
+  readonly specSource: 'shipped' | 'grammar' | null; // the spec from the shipped prompt sets, else read from the prompt's grammar
+  readonly noSpecReason: string | null; // why there is no spec (the grammar's error), when there is none
   readonly seeds: readonly number[];
   readonly images: readonly Uint8Array[];
   readonly verdicts: readonly (Verdict | null)[]; // null: no spec for this prompt

@@ -15,7 +15,7 @@ import { formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
 import { type ScoredRow, resultsToCsv, resultsToJsonl } from '../core/io/results.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
-import { BOS_ID, IMAGE_SIZE, IMG_ID, renderTokens } from '../core/world/index.ts';
+import { BOS_ID, IMAGE_SIZE, IMG_ID, lookupSpec, renderTokens } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
 import { loadPromptSets } from './promptSets.ts';
@@ -52,7 +52,8 @@ export async function scoreCommand(argv: string[]): Promise<void> {
   const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
   const teacherIsPolicy = o.teacher === 'policy' && adapter;
   const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy ? { lora: adapter.lora } : {})));
-  // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, so they are judged too.
+  // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the
+  // grammar (promptToSpec), so they are judged too.
   const shipped = Object.values(loadPromptSets()).flat();
   const specOf = new Map(shipped.map((s) => [s.prompt, s]));
   const g = o.groupSize;
@@ -69,7 +70,7 @@ export async function scoreCommand(argv: string[]): Promise<void> {
     });
     samples.forEach((x, k) => {
       const row = chunk[x.prompt];
-      const spec = row.spec ?? specOf.get(row.words.join(' ')) ?? null;
+      const spec = row.spec ?? lookupSpec(row.words.join(' '), specOf).spec;
       const v = spec ? judge(images[k], spec) : null;
       rows.push({
         line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: x.member,

@@ -1,5 +1,6 @@
 // Inspect on WASM and on WebGPU (SwiftShader; G = 2 keeps it quick): generate a group, read the
-// rewards, check the heat strip, click a word and see its occlusion heatmap; an unknown word is named.
+// rewards, check the heat strip, click a word and see its occlusion heatmap; an unknown word is named;
+// a prompt outside the shipped sets is judged with the spec read from its grammar.
 import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
 import { generateGroup, usePlayground } from './playground.ts';
@@ -44,6 +45,19 @@ test('inspect on WASM: generate, rewards, heat strip, word heatmap, reward varia
   // an unknown word is named inline
   await page.getByTestId('prompt-input').fill('a photo of a red hexagon');
   await expect(page.getByTestId('prompt-problem').innerText()).resolves.toMatch(/Unknown word "hexagon"/);
+});
+
+test('a grammatical prompt outside the shipped sets is judged from its own grammar; an ungrammatical one says why not', async () => {
+  const { page } = app;
+  // "a large red circle": no category asks for a size without a relation, so no shipped set holds it
+  await generateGroup(app, 'a photo of a large red circle', 2);
+  await expect(page.getByTestId('spec-note').innerText()).resolves.toBe('ShapesEval: colors (spec read from the prompt)');
+  for (const v of await page.getByTestId('verdict').allInnerTexts()) expect(v).toMatch(/^ShapesEval: (pass|fail)/);
+  await screenshot(app, 'inspect-parsed-spec');
+  // every word known, but the grammar names each shape once: no spec, and the note says why
+  await generateGroup(app, 'a photo of a circle and a circle', 1);
+  await expect(page.getByTestId('verdict').innerText()).resolves.toBe('no spec');
+  await expect(page.getByTestId('spec-note').innerText()).resolves.toMatch(/^no spec: word 8 "circle": circle is named twice/);
 });
 
 test('a shared URL restores the prompt and the sampling settings', async () => {

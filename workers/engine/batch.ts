@@ -1,10 +1,11 @@
 // Batch scoring: for each prompt of an uploaded (or shipped) set, sample G images, score them and
-// judge them when the prompt has a spec. Rows stream back per prompt chunk through the onRows proxy,
-// so the UI can persist each finished prompt at once; cancel() stops between chunks and steps.
+// judge them when the prompt has a spec (its own, else a shipped set's, else its grammar's). Rows
+// stream back per prompt chunk through the onRows proxy, so the UI can persist each finished
+// prompt at once; cancel() stops between chunks and steps.
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { AbortError } from '../../src/core/errors.ts';
 import type { ScoredRow } from '../../src/core/io/results.ts';
-import { UNCOND_PROMPT, promptIds, renderTokens } from '../../src/core/world/index.ts';
+import { UNCOND_PROMPT, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { BatchRequest, BatchRowResult } from '../engineApi.ts';
 import { beginJob } from './abort.ts';
 import { rescore, verdictFor } from './inspect.ts';
@@ -35,7 +36,7 @@ export async function scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) 
         const mine = samples.filter((s) => s.prompt === i);
         const images = mine.map((s) => renderTokens(s.codes));
         const scores = await rescore(it.prompt, images, req.reward);
-        const spec = it.spec ?? m.specs.get(it.prompt.toLowerCase()) ?? null;
+        const spec = it.spec ?? lookupSpec(it.prompt.toLowerCase(), m.specs).spec; // shipped sets, then the grammar
         const rows: ScoredRow[] = mine.map((s, k) => {
           const v = verdictFor(images[k], spec);
           return {

@@ -1,11 +1,12 @@
 // Inspect: sample a group of G images for one prompt with the current policy, decode, score and
-// judge them; rescore the same images under other reward settings; occlusion heatmaps per word.
+// judge them (spec from the shipped sets, else read from the prompt's grammar); rescore the same
+// images under other reward settings; occlusion heatmaps per word.
 // All of it drives the core (sampleImages, scoreImages, judge, occlusionHeatmaps) unchanged.
 import { judge } from '../../src/core/eval/judge.ts';
 import { occlusionHeatmaps } from '../../src/core/gvu/attribution.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { scoreImages } from '../../src/core/gvu/scoreImages.ts';
-import { UNCOND_PROMPT, encode, promptIds, renderTokens } from '../../src/core/world/index.ts';
+import { UNCOND_PROMPT, encode, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { GenerateRequest, GeneratedGroup, ImageScore, RewardSettings, Teacher, Verdict, WordHeat } from '../engineApi.ts';
 import { beginJob } from './abort.ts';
 import { generationSessions, loadModel, policy, rewardOptions, scorer, timed } from './model.ts';
@@ -50,12 +51,12 @@ export async function generate(req: GenerateRequest, onProgress?: (done: number,
   const sampleMs = performance.now() - t;
   const images = samples.map((s) => renderTokens(s.codes));
   t = performance.now();
-  const spec = m.specs.get(prompt);
+  const { spec, source, reason } = lookupSpec(prompt, m.specs); // the shipped sets first (their tag), then the grammar
   const verdicts = images.map((im) => verdictFor(im, spec));
   const judgeMs = performance.now() - t;
   t = performance.now();
   const scores = await timed(`score ${images.length} images`, () => rescore(prompt, images, req.reward));
-  return { prompt, tag: spec?.tag ?? null, seeds, images, verdicts, scores, timings: { sampleMs, scoreMs: performance.now() - t, judgeMs } };
+  return { prompt, tag: spec?.tag ?? null, specSource: source, noSpecReason: reason, seeds, images, verdicts, scores, timings: { sampleMs, scoreMs: performance.now() - t, judgeMs } };
 }
 
 export async function heatmaps(promptText: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]> {

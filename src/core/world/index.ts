@@ -9,6 +9,7 @@ export * from './imageTokens.ts';
 export * from './relations.ts';
 export * from './spec.ts';
 export * from './promptText.ts';
+export * from './parsePrompt.ts';
 export * from './specCheck.ts';
 export * from './sampleScene.ts';
 export * from './describeScene.ts';

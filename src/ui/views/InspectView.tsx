@@ -8,6 +8,7 @@ import { HeatStrip, ScaleLegend } from '../components/HeatStrip.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { useStore } from '../store/index.ts';
 import type { InspectSettings } from '../store/inspectSlice.ts';
+import type { GeneratedGroup } from '../../../workers/engineApi.ts';
 
 const EXAMPLES = [
   'a photo of a red circle', 'a photo of two blue squares', 'a photo of a green triangle left of a yellow circle',
@@ -130,7 +131,7 @@ function GroupGrid() {
     <section>
       <div className="grid-head">
         <p className="section-note">
-          <strong>{group.prompt}</strong> · {group.tag ? `ShapesEval: ${group.tag}` : 'no spec (not in the shipped prompt sets)'} ·
+          <strong>{group.prompt}</strong> · <SpecNote group={group} /> ·
           sampled in {t.sampleMs.toFixed(0)} ms, scored in {t.scoreMs.toFixed(0)} ms
         </p>
         <div className="overlay-controls">
@@ -155,11 +156,19 @@ function GroupGrid() {
   );
 }
 
+/** Where the verdicts' spec came from: a shipped prompt set, the prompt's grammar, or why there is none. */
+function SpecNote({ group }: { group: GeneratedGroup }) {
+  if (group.tag === null) return <span data-testid="spec-note">no spec: {group.noSpecReason ?? 'not a ShapesWorld prompt'}</span>;
+  const from = group.specSource === 'grammar' ? 'read from the prompt (not in the shipped prompt sets)' : 'from the shipped prompt sets';
+  return <span data-testid="spec-note" title={`spec ${from}`}>ShapesEval: {group.tag}{group.specSource === 'grammar' ? ' (spec read from the prompt)' : ''}</span>;
+}
+
 function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
   member: number; pixels: Uint8Array; rank: number; advantage: number; selectedWord: number | null;
 }) {
   const score = useStore((s) => s.scores![member]);
   const verdict = useStore((s) => s.group!.verdicts[member]);
+  const noSpecReason = useStore((s) => s.group!.noSpecReason);
   const seed = useStore((s) => s.group!.seeds[member]);
   const maps = useStore((s) => s.heatMaps[member]);
   const overlayOn = useStore((s) => s.overlayOn);
@@ -179,7 +188,7 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
         <div><span className="stat-label">advantage</span><span className={`stat ${advantage >= 0 ? 'pos' : 'neg'}`}>{advantage >= 0 ? '+' : ''}{advantage.toFixed(2)}</span></div>
         <div><span className="stat-label">seed</span><span className="stat mono">{seed}</span></div>
       </div>
-      <VerdictBadge verdict={verdict} />
+      <VerdictBadge verdict={verdict} noSpecReason={noSpecReason} />
       <HeatStrip tokens={score.tokens} selected={selectedWord} label={`per-word p for image ${member + 1}`}
         onSelect={(j) => void selectWord(member, j)} />
       {map && <p className="map-note">Heatmap of <strong>{map.word}</strong> (max |Δlog p| {scale.toFixed(3)})</p>}
@@ -187,8 +196,10 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
   );
 }
 
-function VerdictBadge({ verdict }: { verdict: { pass: boolean; strictPass: boolean; reasons: readonly string[] } | null }) {
-  if (!verdict) return <span className="badge muted-badge" data-testid="verdict">no spec</span>;
+function VerdictBadge({ verdict, noSpecReason }: {
+  verdict: { pass: boolean; strictPass: boolean; reasons: readonly string[] } | null; noSpecReason: string | null;
+}) {
+  if (!verdict) return <span className="badge muted-badge" data-testid="verdict" title={noSpecReason ?? undefined}>no spec</span>;
   const [cls, text] = verdict.strictPass ? ['ok', 'pass (strict)'] : verdict.pass ? ['ok', 'pass'] : ['bad', 'fail'];
   return (
     <span className={`badge ${cls}`} data-testid="verdict" title={verdict.reasons.join('\n') || 'every requested object found'}>
