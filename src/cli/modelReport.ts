@@ -94,9 +94,14 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 function trainMinutes(log: string): number | null {
   if (!existsSync(log)) return null;
-  const lines = readFileSync(log, 'utf8').trim().split('\n');
-  const last = JSON.parse(lines[lines.length - 1]) as { wallSec?: number };
-  return last.wallSec ? last.wallSec / 60 : null;
+  const rows = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { wallSec?: number });
+  // A resumed run restarts its clock: sum each segment's last wall time.
+  let total = 0;
+  rows.forEach((r, i) => {
+    const next = rows[i + 1]?.wallSec;
+    if (r.wallSec !== undefined && (next === undefined || next < r.wallSec)) total += r.wallSec;
+  });
+  return total > 0 ? total / 60 : null;
 }
 
 /**

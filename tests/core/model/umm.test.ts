@@ -68,6 +68,16 @@ describe('tiny UMM graphs', () => {
     expect(maxDiff({ ...out2.token_logp, data: (out2.token_logp.data as Float32Array).subarray(0, 3) }, lp.slice(0, 3))).toBeLessThan(1e-6);
   });
 
+  it('understanding sees the image whole: every cell attends to every cell, text stays causal', () => {
+    const u = packUnderstanding(CFG, new Float32Array(4 * 6), [[0, 3, 1]]);
+    const len = CFG.imageTokens + CFG.maxText;
+    const m = u.mask.data as Float32Array;
+    const open = (q: number, k: number) => m[q * len + k] === 0;
+    for (let q = 0; q < CFG.imageTokens; q++) for (let k = 0; k < CFG.imageTokens; k++) expect(open(q, k), `cell ${q} -> cell ${k}`).toBe(true);
+    for (let q = 0; q < CFG.imageTokens; q++) for (let k = CFG.imageTokens; k < len; k++) expect(open(q, k), `cell ${q} -> text ${k}`).toBe(false);
+    for (let q = CFG.imageTokens; q < len; q++) for (let k = 0; k < len; k++) expect(open(q, k), `text ${q} -> ${k}`).toBe(k <= q);
+  });
+
   it('the pretraining loss graph builds and runs', async () => {
     const s = await createNodeSession(serializeModel(buildPretrainLossGraph(CFG)));
     const gen = packGeneration(CFG, [[1, 2]], [[0, 1, 2, 3]]);
