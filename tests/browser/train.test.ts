@@ -1,5 +1,7 @@
 // Train: two GvU steps in the tab on WASM change the adapter and the curves; pause/resume keeps the
-// run; the before/after grid is drawn; the adapter downloads in the PEFT layout.
+// run; the before/after grid is drawn; the adapter downloads as one PEFT-layout zip and uploads back.
+import { readFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
 import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground } from './playground.ts';
@@ -34,11 +36,17 @@ test('two training steps change the adapter and the charts', async () => {
   await page.getByTestId('compare-grid').waitFor({ timeout: 120_000 });
   await screenshot(app, 'train');
 
-  const downloads: string[] = [];
-  page.on('download', (d) => downloads.push(d.suggestedFilename()));
-  await page.getByTestId('adapter-download').click();
-  await expect.poll(() => downloads.length, { timeout: 10_000 }).toBe(2);
-  expect(downloads.sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+  // One zip with the two PEFT files at its root; uploading it back restores the same adapter.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('adapter-download').click()]);
+  expect(download.suggestedFilename()).toBe('gvu-adapter-step2.zip');
+  const zip = readFileSync(await download.path());
+  expect(Object.keys(unzipSync(zip)).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+  const trainedSummary = await page.getByTestId('adapter-summary').innerText();
+  await page.getByTestId('adapter-upload').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/zip', buffer: zip });
+  await page.waitForFunction(() => /, uploaded\./.test(document.querySelector('[data-testid="adapter-summary"]')?.textContent ?? ''), null, { timeout: 30_000 });
+  expect(await page.getByTestId('adapter-error').count(), recentLogs(app)).toBe(0);
+  expect(await page.getByTestId('adapter-summary').innerText()).toBe(trainedSummary.replace(', trained at step 2.', ', uploaded.'));
+  await screenshot(app, 'train-adapter-zip');
 });
 
 test('a bad adapter upload shows an error naming the problem', async () => {
@@ -51,4 +59,7 @@ test('a bad adapter upload shows an error naming the problem', async () => {
   await err.waitFor({ timeout: 30_000 });
   await expect(err.innerText()).resolves.toMatch(/InputError: .*peft_type/);
   await screenshot(app, 'train-bad-adapter');
+
+  await page.getByTestId('adapter-upload').setInputFiles({ name: 'adapter.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });
+  await page.waitForFunction(() => /adapter\.zip is not a readable zip file/.test(document.querySelector('[data-testid="adapter-error"]')?.textContent ?? ''), null, { timeout: 30_000 });
 });

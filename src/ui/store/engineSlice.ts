@@ -3,6 +3,8 @@
 import type {
   AdapterFilesData, BackendProbe, ModelInfo, OpTiming, ProbeGraphResult, WebBackend,
 } from '../../../workers/engineApi.ts';
+import { InputError } from '../../core/errors.ts';
+import { isZipName, unzipAdapter, zipAdapter } from '../../core/io/adapterZip.ts';
 import { callEngine, describeError, isEngineFailure, onEngineFailure, restartEngine } from '../engine.ts';
 import type { Slice } from './types.ts';
 import { type View, initialView, readUrl, writeUrl } from './url.ts';
@@ -70,6 +72,22 @@ function download(name: string, data: BlobPart, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 export { download };
+
+/** An upload: one adapter zip, or the two PEFT files (matched by name, else by extension). */
+async function adapterFromUploads(files: readonly File[]): Promise<Partial<AdapterFilesData>> {
+  const zips = files.filter((f) => isZipName(f.name));
+  if (zips.length) {
+    if (files.length > 1) throw new InputError(`choose one adapter .zip, or adapter_config.json and adapter_model.safetensors, not both (got ${files.map((f) => f.name).join(', ')})`);
+    return unzipAdapter(new Uint8Array(await zips[0].arrayBuffer()), zips[0].name);
+  }
+  const byName = new Map(files.map((f) => [f.name, f]));
+  const cfg = byName.get('adapter_config.json') ?? files.find((f) => f.name.endsWith('.json'));
+  const st = byName.get('adapter_model.safetensors') ?? files.find((f) => f.name.endsWith('.safetensors'));
+  return {
+    ...(cfg ? { 'adapter_config.json': await cfg.text() } : {}),
+    ...(st ? { 'adapter_model.safetensors': new Uint8Array(await st.arrayBuffer()) } : {}),
+  };
+}
 
 export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
   onEngineFailure((err) => set({ failure: describeError(err), busy: null }));
@@ -163,13 +181,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
     async importAdapter(files) {
       set({ adapterError: null });
       try {
-        const byName = new Map(files.map((f) => [f.name, f]));
-        const cfg = byName.get('adapter_config.json') ?? files.find((f) => f.name.endsWith('.json'));
-        const st = byName.get('adapter_model.safetensors') ?? files.find((f) => f.name.endsWith('.safetensors'));
-        const data: Partial<AdapterFilesData> = {
-          ...(cfg ? { 'adapter_config.json': await cfg.text() } : {}),
-          ...(st ? { 'adapter_model.safetensors': new Uint8Array(await st.arrayBuffer()) } : {}),
-        };
+        const data = await adapterFromUploads(files);
         const model = await callEngine((e) => e.importAdapter(data));
         set({ model, adapterSnapshot: data as AdapterFilesData });
         const want = resolveBackend(get().backendChoice, get().probe, true);
@@ -184,8 +196,8 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
       try {
         const files = await callEngine((e) => e.exportAdapter());
         set({ adapterSnapshot: files });
-        download('adapter_config.json', files['adapter_config.json'], 'application/json');
-        download('adapter_model.safetensors', files['adapter_model.safetensors'] as Uint8Array<ArrayBuffer>, 'application/octet-stream');
+        const step = get().model?.adapter?.step;
+        download(`gvu-adapter${typeof step === 'number' ? `-step${step}` : ''}.zip`, zipAdapter(files), 'application/zip');
       } catch (err) {
         set({ adapterError: get().engineError(err) });
       }

@@ -174,11 +174,11 @@ function AdapterPanel() {
       </p>
       <div className="button-row">
         <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.down()} data-testid="adapter-download">
-          Download (adapter_config.json + adapter_model.safetensors)
+          Download adapter (.zip, PEFT layout)
         </button>
         <label className="file-button">
-          Upload adapter (both files)…
-          <input type="file" multiple accept=".json,.safetensors" data-testid="adapter-upload" disabled={Boolean(busy)}
+          Upload adapter (.zip or both files)…
+          <input type="file" multiple accept=".zip,.json,.safetensors" data-testid="adapter-upload" disabled={Boolean(busy)}
             onChange={(e) => void a.up([...(e.target.files ?? [])])} />
         </label>
         <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.clear()}>Remove adapter</button>
