@@ -18,7 +18,7 @@ import { type Weights, initLora } from '../model/weights.ts';
 import { type AdamConfig, type AdamState, adamStep, initAdamState } from '../optim/adam.ts';
 import type { ModelSession } from '../runtime/session.ts';
 import { mulberry32, tensor } from '../tensor.ts';
-import { type Spec, UNCOND_PROMPT, promptIds, renderTokens, shuffled } from '../world/index.ts';
+import { type Spec, UNCOND_PROMPT, groupByTag, promptIds, renderTokens, shuffled } from '../world/index.ts';
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
 import { type RewardVariant, groupAdvantages } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
@@ -163,11 +163,9 @@ export async function validationScore(
  */
 export function pickPrompts(rng: () => number, train: readonly Spec[], n: number, how: GvuConfig['promptSampling']): Spec[] {
   if (how === 'uniform') return shuffled(rng, [...train]).slice(0, n);
-  const byTag = new Map<string, Spec[]>();
-  for (const s of train) byTag.set(s.tag, [...(byTag.get(s.tag) ?? []), s]);
-  const tags = [...byTag.keys()];
+  const groups = [...groupByTag(train).values()];
   return Array.from({ length: n }, () => {
-    const group = byTag.get(tags[Math.floor(rng() * tags.length)])!;
+    const group = groups[Math.floor(rng() * groups.length)];
     return group[Math.floor(rng() * group.length)];
   });
 }

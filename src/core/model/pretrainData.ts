@@ -11,7 +11,7 @@
 import { type TensorData, mulberry32 } from '../tensor.ts';
 import {
   BOS_ID, CELL_COUNT, COLOURS, EMPTY_SCENE_CAPTION, EOS_ID, HELD_OUT_BINDINGS, UNCOND_PROMPT, IMG_ID, PROMPT_PREFIX, type Rng, SHAPES, SIZES,
-  type Scene, type Spec, type SpecInclude, TAGS, describeSceneEntries, encode, entryPhrase, enumerateCategory, pick, renderScene,
+  type Scene, type Spec, type SpecInclude, TAGS, groupByTag, describeSceneEntries, encode, entryPhrase, enumerateCategory, pick, renderScene,
   sampleSceneForSpec, sceneToTokens, shuffled,
 } from '../world/index.ts';
 import type { ModelConfig } from './config.ts';
@@ -36,7 +36,7 @@ export const stepRng = (seed: number, step: number): Rng => mulberry32((seed * 0
 
 export function makePretrainBatcher(cfg: ModelConfig, sets: PromptSets, mix: DataMix) {
   const heldOutPrompts = new Set([...sets.val, ...sets.test].map((s) => s.prompt));
-  const trainByTag = groupByTag(sets.train);
+  const trainByTag = [...groupByTag(sets.train).values()];
   const grammarByTag = TAGS.map((t) => enumerateCategory(t));
 
   /**
@@ -86,12 +86,6 @@ export function makePretrainBatcher(cfg: ModelConfig, sets: PromptSets, mix: Dat
       und_pixels: und.pixels, und_ids: und.ids, und_positions: und.positions, und_mask: und.mask, und_weights: und.weights,
     };
   };
-}
-
-function groupByTag(specs: readonly Spec[]): Spec[][] {
-  const m = new Map<string, Spec[]>();
-  for (const s of specs) m.set(s.tag, [...(m.get(s.tag) ?? []), s]);
-  return [...m.values()];
 }
 
 /**

@@ -9,7 +9,7 @@
 import { InputError } from '../errors.ts';
 import { type Spec, type SpecInclude, type Tag, buildSpec } from './spec.ts';
 import { PROMPT_PREFIX } from './promptText.ts';
-import { encode } from './textTokenizer.ts';
+import { encode, splitWords } from './textTokenizer.ts';
 import {
   COLOURS, type Colour, MAX_PROMPT_OBJECTS, NUMBER_WORDS, RELATIONS, type Relation, SHAPES, SHAPE_PLURALS, SIZES, type Shape,
   type Size, article, isColour, isShape, isSize,
@@ -148,7 +148,7 @@ export function tagOf(include: readonly SpecInclude[]): Tag {
 export function promptToSpec(text: string): Spec {
   if (typeof (text as unknown) !== 'string') throw new InputError(`a prompt must be a string, not ${typeof (text as unknown)}`);
   encode(text); // unknown words: UnknownWordError, as everywhere else
-  const w: Words = new Words(text.toLowerCase().split(/\s+/).filter((x) => x !== ''));
+  const w: Words = new Words(splitWords(text));
   for (const p of PREFIX_WORDS) {
     if (w.next() !== p) w.fail(`${JSON.stringify(p)} (every prompt begins "${PROMPT_PREFIX}")`);
   }

@@ -75,6 +75,17 @@ export function parseSpec(value: unknown, where = 'spec'): Spec {
   return spec;
 }
 
+/** Specs grouped by tag, groups in order of first appearance, specs in their order. */
+export function groupByTag(specs: readonly Spec[]): Map<Tag, Spec[]> {
+  const groups = new Map<Tag, Spec[]>();
+  for (const s of specs) {
+    const group = groups.get(s.tag);
+    if (group) group.push(s);
+    else groups.set(s.tag, [s]);
+  }
+  return groups;
+}
+
 /** One spec per non-empty line; errors name the file and line. */
 export function parseSpecJsonl(text: string, fileName: string): Spec[] {
   return parseJsonLines(text, fileName, parseSpec);

@@ -41,8 +41,11 @@ export class UnknownWordError extends InputError {
 }
 
 /** Word ids of the text, no special tokens added. */
+/** The words of a text as the tokenizer reads them: lowercased, split on whitespace. */
+export const splitWords = (text: string): string[] => text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+
 export function encode(text: string): number[] {
-  const words = text.toLowerCase().split(/\s+/).filter((w) => w !== '');
+  const words = splitWords(text);
   return words.map((w, position) => {
     const id = ID_OF.get(w);
     if (id === undefined) throw new UnknownWordError(w, position, text);
