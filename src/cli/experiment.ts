@@ -4,11 +4,13 @@
 // plots. Runs are resumable and skipped when their adapter exists, so the command can be re-run.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { type PolicyEval, evaluatePolicy } from './evaluate.ts';
 import { loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
+import { loggedMinutes, readRunLog } from './runLog.ts';
 import { type Series, lineChartSvg } from './svgChart.ts';
 import { TRAIN_CLI_DEFAULTS, type TrainCliConfig, runTraining } from './train.ts';
 
@@ -54,7 +56,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
 
   for (const r of runs) {
     const dir = join(o.out, r.name);
-    if (existsSync(join(dir, 'adapter', 'adapter_config.json'))) continue;
+    if (existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) continue;
     console.log(`\n== training ${r.name}`);
     await runTraining({
       ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
@@ -76,7 +78,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   const std = (xs: number[]) => Math.sqrt(xs.reduce((a, b) => a + (b - mean(xs)) ** 2, 0) / Math.max(1, xs.length - 1));
   const g = gvuRuns.map((r) => evals[r.name]);
-  const minutes = runs.map((r) => runMinutes(join(o.out, r.name)));
+  const minutes = runs.map((r) => loggedMinutes(readRunLog(join(o.out, r.name, 'log.jsonl'))));
   const single = (kind: string) => {
     const r = runs.find((x) => x.kind === kind);
     if (!r) return null;
@@ -125,23 +127,13 @@ async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
   return v;
 }
 
-function readJsonl(file: string): Record<string, number>[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
-}
-
-function runMinutes(dir: string): number | null {
-  const log = readJsonl(join(dir, 'log.jsonl'));
-  return log.length ? log[log.length - 1].wallSec / 60 : null;
-}
-
 const COLORS = ['#4f46e5', '#0891b2', '#7c3aed', '#dc2626', '#16a34a', '#ca8a04', '#db2777'];
 
 function writePlots(o: typeof DEFAULTS, runs: Plan[]): void {
   const smooth = (pts: [number, number][], k = 5) => pts.map(([x], i) => [x, pts.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)] as [number, number]);
   const series = (key: string, file = 'log.jsonl', sm = true): Series[] =>
     runs.map((r, i) => {
-      const pts = readJsonl(join(o.out, r.name, file)).map((row) => [row.step, row[key]] as [number, number]);
+      const pts = readRunLog(join(o.out, r.name, file)).map((row) => [row.step, row[key]] as [number, number]);
       return { name: r.name, color: COLORS[i % COLORS.length], points: sm ? smooth(pts) : pts };
     });
   const dir = join(o.results, 'plots');

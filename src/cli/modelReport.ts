@@ -2,7 +2,7 @@
 // checkpoint): understanding ranking per edit type, generation per category over seed sets with a
 // 95% interval, the reward's within-group agreement with the judge, and the tokenizer round trip.
 // Writes docs/results/model.json (or --out).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { serializeModel } from '../core/graph/index.ts';
 import { type GenerationSettings, sampleAndJudge } from '../core/eval/generationScore.ts';
@@ -19,6 +19,7 @@ import { evaluatePolicy } from './evaluate.ts';
 import { loadCheckpoint, loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
+import { loggedMinutes, readRunLog } from './runLog.ts';
 
 const DEFAULTS = {
   model: 'public/models/tiny-umm', // model directory, or a checkpoint directory (has state.json)
@@ -55,7 +56,7 @@ export async function modelReportCommand(argv: string[]): Promise<void> {
     model: o.model,
     prompt_set: o.prompts,
     params: countParams(weights),
-    train_minutes: trainMinutes(o.trainLog),
+    train_minutes: loggedMinutes(readRunLog(o.trainLog)),
     understanding: {
       overall: e.understanding,
       pairs: e.understanding_pairs,
@@ -91,18 +92,6 @@ export async function modelReportCommand(argv: string[]): Promise<void> {
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-
-function trainMinutes(log: string): number | null {
-  if (!existsSync(log)) return null;
-  const rows = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { wallSec?: number });
-  // A resumed run restarts its clock: sum each segment's last wall time.
-  let total = 0;
-  rows.forEach((r, i) => {
-    const next = rows[i + 1]?.wallSec;
-    if (r.wallSec !== undefined && (next === undefined || next < r.wallSec)) total += r.wallSec;
-  });
-  return total > 0 ? total / 60 : null;
-}
 
 /**
  * A small fixed measurement (every 5th test prompt, fixed seeds) that tests/cli/shippedModel.test.ts

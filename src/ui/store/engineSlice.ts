@@ -5,6 +5,7 @@ import type {
 } from '../../../workers/engineApi.ts';
 import { InputError } from '../../core/errors.ts';
 import { isZipName, unzipAdapter, zipAdapter } from '../../core/io/adapterZip.ts';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../../core/model/adapter.ts';
 import { callEngine, describeError, isEngineFailure, onEngineFailure, restartEngine } from '../engine.ts';
 import type { Slice } from './types.ts';
 import { type View, initialView, readUrl, writeUrl } from './url.ts';
@@ -81,11 +82,11 @@ async function adapterFromUploads(files: readonly File[]): Promise<Partial<Adapt
     return unzipAdapter(new Uint8Array(await zips[0].arrayBuffer()), zips[0].name);
   }
   const byName = new Map(files.map((f) => [f.name, f]));
-  const cfg = byName.get('adapter_config.json') ?? files.find((f) => f.name.endsWith('.json'));
-  const st = byName.get('adapter_model.safetensors') ?? files.find((f) => f.name.endsWith('.safetensors'));
+  const cfg = byName.get(ADAPTER_CONFIG_FILE) ?? files.find((f) => f.name.endsWith('.json'));
+  const st = byName.get(ADAPTER_WEIGHTS_FILE) ?? files.find((f) => f.name.endsWith('.safetensors'));
   return {
-    ...(cfg ? { 'adapter_config.json': await cfg.text() } : {}),
-    ...(st ? { 'adapter_model.safetensors': new Uint8Array(await st.arrayBuffer()) } : {}),
+    ...(cfg ? { [ADAPTER_CONFIG_FILE]: await cfg.text() } : {}),
+    ...(st ? { [ADAPTER_WEIGHTS_FILE]: new Uint8Array(await st.arrayBuffer()) } : {}),
   };
 }
 
