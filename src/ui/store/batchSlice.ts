@@ -144,14 +144,16 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
         batchRun: { startedAt: performance.now(), doneAtStart: Object.keys(get().batchRecords).length },
       });
       get().setBusy('batch scoring');
+      const saving: Promise<void>[] = [];
       const onRows = proxy((r: BatchRowResult) => {
         const rec: BatchRecord = { index: r.index, rows: r.rows, images: r.images };
         // Persist first: a row counts as finished only once IndexedDB has it.
-        void saveRecord(rec).then(() => set((s) => ({ batchRecords: { ...s.batchRecords, [rec.index]: rec } })));
+        saving.push(saveRecord(rec).then(() => set((s) => ({ batchRecords: { ...s.batchRecords, [rec.index]: rec } }))));
       });
       try {
         const reward = get().reward;
         const res = await callEngine((e) => e.scoreBatch({ ...BATCH_SAMPLING, items: todo, groupSize: job.groupSize, seed: job.seed, reward }, onRows));
+        await Promise.all(saving); // the run is done only when its last rows are stored and shown
         const state = res.cancelled ? 'stopped' : 'done';
         await saveJob({ ...job, state });
         set({ batchJob: { ...job, state }, batchStatus: res.cancelled ? 'cancelled' : 'done' });
