@@ -216,7 +216,8 @@ export async function trainGvu(
         const grads = Object.fromEntries(names.map((name) => [name, out[`grad.${name}`].data as Float32Array]));
         const rep = adamStep(state.lora, grads, state.adam, adam);
         if (!rep.applied) skipped++;
-        if (k === 0) {
+        // Stats of the last update: at the first, pi = pi_old, so the ratio is 1 and nothing clips.
+        if (k === run.innerUpdates - 1) {
           const v = (name: string) => out[name].data[0] as number;
           stats = { loss: v('loss'), kl: v('kl'), clipFrac: v('clip_frac'), ratioMean: v('ratio_mean'), gradNorm: rep.gradNorm };
         }

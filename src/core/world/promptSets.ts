@@ -88,6 +88,17 @@ export function makePromptSets(): Record<Split, Spec[]> {
   return sets;
 }
 
+/**
+ * The RL prompt pool: every prompt the grammar makes except the validation and test prompts. GvU
+ * needs only text, and the paper trains on ~50k GenEval-style prompts drawn from the same templates,
+ * classes and colours as its benchmark; this is ShapesWorld's equivalent. Unlike train, it uses the
+ * held-out colour-shape bindings (in other compositions than the test prompts).
+ */
+export function makePromptPool(sets: Record<Split, Spec[]>): Spec[] {
+  const heldOut = new Set([...sets.val, ...sets.test].map((s) => s.prompt));
+  return TAGS.flatMap((tag) => enumerateCategory(tag).filter((s) => !heldOut.has(s.prompt)));
+}
+
 export function promptSetJsonl(specs: readonly Spec[]): string {
   return specs.map((s) => `${specToJson(s)}\n`).join('');
 }

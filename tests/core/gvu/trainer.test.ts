@@ -3,7 +3,7 @@
 // bit-identical to an uninterrupted run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GVU_DEFAULTS, type GvuConfig, type GvuState, createGvuSessions, freshGvuState, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
+import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, createGvuSessions, freshGvuState, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
 import type { ModelConfig } from '../../../src/core/model/config.ts';
 import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
@@ -57,6 +57,19 @@ describe('trainGvu', () => {
     const after = await meanReward(state);
     expect(state.step).toBe(12);
     expect(after).toBeGreaterThan(before);
+  });
+
+  it('logs the ratio and clipping of the last inner update, where the policy has moved off the rollout', async () => {
+    const rows: GvuLogRow[] = [];
+    const run = { ...RUN, steps: 2, lr: 0.05, clipEps: 0.01 };
+    await trainGvu(CFG, baseWeights(), run, freshGvuState(CFG, run), TRAIN, {
+      createSession: (m) => createNodeSession(m), log: (r) => void rows.push(r), checkpoint: async () => {},
+    });
+    expect(rows).toHaveLength(2);
+    for (const r of rows) {
+      expect(r.ratioMean).not.toBe(1);
+      expect(r.clipFrac).toBeGreaterThan(0);
+    }
   });
 
   it('a stopped run resumed from its checkpoint matches an uninterrupted run exactly', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HELD_OUT_BINDINGS, SPLITS, enumerateCategory, makePromptSets, promptSetJsonl, usesHeldOutBinding } from '../../../src/core/world/promptSets.ts';
+import { HELD_OUT_BINDINGS, SPLITS, enumerateCategory, makePromptPool, makePromptSets, promptSetJsonl, usesHeldOutBinding } from '../../../src/core/world/promptSets.ts';
 import { TAGS, parseSpecJsonl } from '../../../src/core/world/spec.ts';
 
 const committed = (split: string) => readFileSync(new URL(`../../../public/data/prompts/${split}.jsonl`, import.meta.url), 'utf8');
@@ -43,5 +43,16 @@ describe('prompt sets', () => {
       color_count: 54, color_pos: 864, pos_count: 48, pos_size: 96, multi_count: 30,
     });
     for (const t of TAGS) expect(new Set(enumerateCategory(t).map((s) => s.prompt)).size).toBe(sizes[t]);
+  });
+
+  it('pool every grammatical prompt except the validation and test prompts (committed as pool.jsonl)', () => {
+    const pool = makePromptPool(sets);
+    expect(promptSetJsonl(pool)).toBe(committed('pool'));
+    const prompts = new Set(pool.map((s) => s.prompt));
+    for (const spec of [...sets.val, ...sets.test]) expect(prompts.has(spec.prompt), spec.prompt).toBe(false);
+    for (const spec of sets.train) expect(prompts.has(spec.prompt), spec.prompt).toBe(true);
+    const grammar = TAGS.reduce((n, t) => n + enumerateCategory(t).length, 0);
+    expect(pool.length).toBe(grammar - sets.val.length - sets.test.length);
+    expect(pool.some(usesHeldOutBinding)).toBe(true); // unlike train: the bindings appear, in other compositions
   });
 });
