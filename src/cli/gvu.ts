@@ -5,6 +5,7 @@ import { modelReportCommand } from './modelReport.ts';
 import { pretrainCommand } from './pretrain.ts';
 import { scoreCommand } from './score.ts';
 import { trainCommand } from './train.ts';
+import { transferCommand } from './transfer.ts';
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   pretrain: pretrainCommand,
@@ -13,6 +14,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
   eval: evalCommand,
   experiment: experimentCommand,
   score: scoreCommand,
+  transfer: transferCommand,
 };
 
 async function main(): Promise<void> {
