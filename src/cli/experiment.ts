@@ -23,6 +23,8 @@ const DEFAULTS = {
   groupSize: 8,
   lr: 3e-4, // Adam on the adapter (1e-3 drifted: KL 0.22/token, test -6%)
   beta: 0.1, // KL coefficient (the paper's 0.03 with lr 1e-3 lost the held-out colour bindings)
+  prompts: 'train', // RL prompts: a set in public/data/prompts (train, pool) or a .jsonl path
+  promptSampling: 'uniform', // or by_tag (a category first, then a prompt)
   seeds: '0,1,2', // GvU seeds
   runs: 'gvu,judge,coevolve,sequence,g2', // which kinds of run
   seedSets: 3, // evaluation seed sets
@@ -60,7 +62,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
     console.log(`\n== training ${r.name}`);
     await runTraining({
       ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
-      lr: o.lr, beta: o.beta, seed: r.seed, ...r.overrides,
+      lr: o.lr, beta: o.beta, prompts: o.prompts, promptSampling: o.promptSampling as TrainCliConfig['promptSampling'], seed: r.seed, ...r.overrides,
     });
   }
 
@@ -87,7 +89,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
   };
   const result = {
     command: `npm run gvu -- experiment ${argv.join(' ')}`.trim(),
-    budget: { steps: o.steps, images_per_step: o.promptsPerStep * o.groupSize, lr: o.lr, beta: o.beta, prompts: 'public/data/prompts/train.jsonl' },
+    budget: { steps: o.steps, images_per_step: o.promptsPerStep * o.groupSize, lr: o.lr, beta: o.beta, prompts: o.prompts, prompt_sampling: o.promptSampling },
     eval: { prompts: 'public/data/prompts/test.jsonl', seed_sets: o.seedSets, group_size: o.evalGroupSize },
     base: { overall: base.overall, strict_overall: base.strict_overall, overall_ci95: base.overall_ci95, per_category: base.per_category, per_category_strict: base.per_category_strict, objects_per_image: base.objects_per_image },
     gvu: {

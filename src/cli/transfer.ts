@@ -78,6 +78,7 @@ export async function transferCommand(argv: string[]): Promise<void> {
     const policy = { ...weights, ...adapter.weights };
     const row = {
       k,
+      images_per_step: Math.min(16, k) * TRAIN_CLI_DEFAULTS.groupSize,
       visits_per_prompt: (o.steps * Math.min(16, k)) / k,
       trained_before: await passRate(cfg, weights, undefined, trained, o.evalGroupSize),
       trained_after: await passRate(cfg, policy, adapter.lora, trained, o.evalGroupSize),
@@ -89,7 +90,7 @@ export async function transferCommand(argv: string[]): Promise<void> {
   }
   const result = {
     command: `npm run gvu -- transfer ${argv.join(' ')}`.trim(),
-    category: o.category, pool: o.pool, siblings: o.siblings, steps: o.steps, images_per_step: 16 * 8,
+    category: o.category, pool: o.pool, siblings: o.siblings, steps: o.steps,
     lr: o.lr, beta: o.beta, reward: o.reward, eval_images_per_prompt: o.evalGroupSize, runs,
   };
   writeFileSync(o.results, JSON.stringify(result, null, 2) + '\n');

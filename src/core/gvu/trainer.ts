@@ -6,6 +6,7 @@
 // it, with the within-group agreement of reward and judge, to catch reward hacking as it happens.
 // Runtime-agnostic: sessions come from the caller's factory; batches are a pure function of
 // (seed, step), so a resumed run continues exactly.
+import { InputError } from '../errors.ts';
 import { judge } from '../eval/judge.ts';
 import { sampleAndJudge, scoreSamples } from '../eval/generationScore.ts';
 import { withinGroupAuc } from '../eval/rewardAgreement.ts';
@@ -20,7 +21,7 @@ import type { ModelSession } from '../runtime/session.ts';
 import { mulberry32, tensor } from '../tensor.ts';
 import { type Spec, UNCOND_PROMPT, groupByTag, promptIds, renderTokens, shuffled } from '../world/index.ts';
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
-import { type RewardVariant, groupAdvantages } from './reward.ts';
+import { REWARD_VARIANTS, type RewardVariant, groupAdvantages } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
 import { type GenerationSessions, type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
@@ -88,6 +89,20 @@ export interface GvuHooks {
   evaluate?(state: GvuState, generation: GenerationSessions): Promise<unknown>;
   checkpoint(state: GvuState): Promise<void>;
   stopRequested?(): boolean;
+}
+
+/** The choice-valued fields and what each may be: a typo on the command line is an error, not a default. */
+const GVU_CHOICES: { readonly [K in keyof GvuConfig]?: readonly GvuConfig[K][] } = {
+  reward: ['intrinsic', 'judge'],
+  rewardVariant: [...REWARD_VARIANTS, 'sequence'],
+  teacher: ['frozen', 'policy'],
+  promptSampling: ['by_tag', 'uniform'],
+};
+
+export function checkGvuConfig(run: GvuConfig): void {
+  for (const [key, allowed] of Object.entries(GVU_CHOICES) as [keyof GvuConfig, readonly unknown[]][]) {
+    if (!allowed.includes(run[key])) throw new InputError(`GvU config: ${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(run[key])}`);
+  }
 }
 
 export const loraOf = (run: GvuConfig): LoraConfig => validateLora({ rank: run.loraRank, alpha: run.loraAlpha });
@@ -184,6 +199,7 @@ async function referenceLogp(cfg: ModelConfig, base: Weights, s: GvuSessions, ro
 export async function trainGvu(
   cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, train: readonly Spec[], hooks: GvuHooks,
 ): Promise<GvuState> {
+  checkGvuConfig(run);
   const s = await createGvuSessions(cfg, run, hooks.createSession);
   const names = loraParamNames(cfg, s.lora);
   const adam: AdamConfig = { lr: run.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };

@@ -3,7 +3,7 @@
 // bit-identical to an uninterrupted run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, createGvuSessions, freshGvuState, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
+import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, checkGvuConfig, createGvuSessions, freshGvuState, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
 import type { ModelConfig } from '../../../src/core/model/config.ts';
 import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
@@ -83,6 +83,15 @@ describe('trainGvu', () => {
     for (const k of Object.keys(straight.state.lora)) {
       expect(Array.from(resumed.state.lora[k].data), k).toEqual(Array.from(straight.state.lora[k].data));
     }
+  });
+});
+
+describe('checkGvuConfig', () => {
+  it('names a choice field given a value outside its choices (a command-line typo is not a silent default)', () => {
+    expect(() => checkGvuConfig({ ...GVU_DEFAULTS, promptSampling: 'bytag' as never })).toThrow(/promptSampling must be one of by_tag, uniform; got "bytag"/);
+    expect(() => checkGvuConfig({ ...GVU_DEFAULTS, reward: 'judg' as never })).toThrow(/reward must be one of intrinsic, judge/);
+    expect(() => checkGvuConfig({ ...GVU_DEFAULTS, rewardVariant: 'sequence' })).not.toThrow();
+    expect(() => checkGvuConfig(GVU_DEFAULTS)).not.toThrow();
   });
 });
 
