@@ -3,7 +3,7 @@
 // checks against the committed copies.  Run: npx tsx src/cli/makePromptSets.ts
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPLITS, makePromptPool, makePromptSets, promptSetJsonl } from '../core/world/promptSets.ts';
+import { makePromptPool, makePromptSets, promptSetJsonl } from '../core/world/promptSets.ts';
 
 export const PROMPT_SET_DIR = 'public/data/prompts';
 
