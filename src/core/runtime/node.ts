@@ -3,10 +3,23 @@ import * as ort from 'onnxruntime-node';
 import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
 
+/**
+ * GVU_ORT_THREADS=n caps each session's intra-op threads. Runs that share the machine (two GvU runs
+ * on two cores) otherwise each start one spinning thread per core and slow each other down.
+ */
+function threadOptions(): ort.InferenceSession.SessionOptions {
+  const raw = process.env.GVU_ORT_THREADS;
+  if (raw === undefined || raw === '') return {};
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`GVU_ORT_THREADS must be a positive integer, got ${JSON.stringify(raw)}`);
+  return { intraOpNumThreads: n, interOpNumThreads: 1 };
+}
+
 export async function createNodeSession(model: Uint8Array, opts: SessionOptions = {}): Promise<ModelSession> {
   const session = await ort.InferenceSession.create(model, {
     executionProviders: ['cpu'],
     graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
+    ...threadOptions(),
   });
   const Tensor = ort.Tensor as unknown as OrtTensorCtor;
   return {
