@@ -1,7 +1,8 @@
 // `npm run gvu -- train --out=runs/gvu/<name> [--key=value ...]`: a GvU run (GRPO on a LoRA
 // adapter, intrinsic reward) on the ShapesWorld train prompts or an uploaded set, with onnxruntime-
 // node. Logs every step to <out>/log.jsonl, validation judge scores to <out>/eval.jsonl,
-// checkpoints to <out>/checkpoint (resumed automatically), the final adapter to <out>/adapter.
+// checkpoints to <out>/checkpoint (resumed automatically), the final adapter to <out>/adapter, and
+// with --snapshotEvery=N the adapter at every N steps to <out>/snapshots/step-N (budget curves).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { GVU_DEFAULTS, type GvuConfig, freshGvuState, loraOf, trainGvu, validationScore } from '../core/gvu/trainer.ts';
@@ -16,6 +17,7 @@ export const TRAIN_CLI_DEFAULTS = {
   model: 'public/models/tiny-umm', // base model directory
   prompts: 'train', // prompt set (name in public/data/prompts or a .jsonl path)
   val: 'val', // validation prompt set for evalEvery
+  snapshotEvery: 0, // also keep the adapter at every multiple of this step in <out>/snapshots/step-N (0 = off)
   out: 'runs/gvu/default',
 };
 export type TrainCliConfig = typeof TRAIN_CLI_DEFAULTS;
@@ -27,6 +29,9 @@ export async function trainCommand(argv: string[]): Promise<void> {
 }
 
 export async function runTraining(run: TrainCliConfig): Promise<void> {
+  if (run.snapshotEvery % run.checkpointEvery !== 0) {
+    throw new Error(`train: snapshotEvery (${run.snapshotEvery}) must be a multiple of checkpointEvery (${run.checkpointEvery}); snapshots are taken at checkpoints`);
+  }
   const { cfg, weights: base } = loadModel(run.model);
   const train = loadPromptSet(run.prompts);
   const val = loadPromptSet(run.val);
@@ -59,7 +64,10 @@ export async function runTraining(run: TrainCliConfig): Promise<void> {
       console.log(`  eval step ${s.step}: val overall ${score.overall.toFixed(3)} strict ${score.strictOverall.toFixed(3)}`);
       return row;
     },
-    checkpoint: async (s) => saveGvuCheckpoint(ckDir, cfg, lora, s, run),
+    checkpoint: async (s) => {
+      saveGvuCheckpoint(ckDir, cfg, lora, s, run);
+      if (run.snapshotEvery > 0 && s.step % run.snapshotEvery === 0) saveAdapter(join(run.out, 'snapshots', `step-${s.step}`), cfg, lora, s.lora);
+    },
     stopRequested: () => stop,
   });
   if (state.step >= run.steps) {

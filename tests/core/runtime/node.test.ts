@@ -19,7 +19,7 @@ describe('createNodeSession', () => {
   it('runs with GVU_ORT_THREADS=1 and gives the same result', async () => {
     process.env.GVU_ORT_THREADS = '1';
     const s = await createNodeSession(model());
-    expect(Array.from((await s.run({ x: tensor('float32', [2], [1, 2]) })).y.data)).toEqual([2, 4]);
+    expect(Array.from((await s.run({ x: tensor('float32', [2], [1, 2]) })).y.data as Float32Array)).toEqual([2, 4]);
     await s.release();
   });
 
