@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
 import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
+import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
 import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
@@ -35,7 +36,7 @@ const DEFAULTS = {
 };
 
 /** Judge pass rate of a policy on a prompt set: evalGroupSize images per prompt, seed set 0. */
-async function passRate(cfg: Parameters<typeof sampleAndJudge>[0], weights: Weights, lora: LoraConfig | undefined, specs: Spec[], g: number) {
+async function passRate(cfg: ModelConfig, weights: Weights, lora: LoraConfig | undefined, specs: Spec[], g: number) {
   const steps = generationStepModels(cfg, lora);
   const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
   try {
