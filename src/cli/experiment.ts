@@ -2,9 +2,15 @@
 // the plan (GvU over seeds, the judge-as-reward control, the ablations) with the same budget,
 // evaluates base and every adapter on the test prompts, and writes docs/results/gvu.json plus
 // plots. Runs are resumable and skipped when their adapter exists, so the command can be re-run.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
+import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
+import type { ModelConfig } from '../core/model/config.ts';
+import type { Weights } from '../core/model/weights.ts';
+import { createNodeSession } from '../core/runtime/node.ts';
+import type { Spec } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { type PolicyEval, evaluatePolicy } from './evaluate.ts';
 import { loadModel } from './modelFiles.ts';
@@ -25,6 +31,9 @@ const DEFAULTS = {
   beta: 0.1, // KL coefficient (the paper's 0.03 with lr 1e-3 lost the held-out colour bindings)
   prompts: 'train', // RL prompts: a set in public/data/prompts (train, pool) or a .jsonl path
   promptSampling: 'uniform', // or by_tag (a category first, then a prompt)
+  evalEvery: 25, // validation ShapesEval every N steps of each run
+  checkpointEvery: 25,
+  snapshotEvery: 0, // keep adapters every N steps and score each on the test prompts (one seed set): a budget curve
   seeds: '0,1,2', // GvU seeds
   runs: 'gvu,judge,coevolve,sequence,g2', // which kinds of run
   seedSets: 3, // evaluation seed sets
@@ -62,7 +71,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
     console.log(`\n== training ${r.name}`);
     await runTraining({
       ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
-      lr: o.lr, beta: o.beta, prompts: o.prompts, promptSampling: o.promptSampling as TrainCliConfig['promptSampling'], seed: r.seed, ...r.overrides,
+      lr: o.lr, beta: o.beta, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery, snapshotEvery: o.snapshotEvery, prompts: o.prompts, promptSampling: o.promptSampling as TrainCliConfig['promptSampling'], seed: r.seed, ...r.overrides,
     });
   }
 
@@ -75,6 +84,9 @@ export async function experimentCommand(argv: string[]): Promise<void> {
       evaluatePolicy(cfg, weights, loadAdapter(join(o.out, r.name, 'adapter'), cfg), test, evalOpts),
     );
   }
+
+  const curves: Record<string, { step: number; overall: number }[]> = {};
+  for (const r of runs) curves[r.name] = await testCurve(cfg, weights, join(o.out, r.name), test, o.evalGroupSize);
 
   const gvuRuns = runs.filter((r) => r.kind === 'gvu');
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -114,12 +126,42 @@ export async function experimentCommand(argv: string[]): Promise<void> {
       image_level_reward: single('ablation_image_level_reward'),
       group_size_2: single('ablation_g2'),
     },
-    runs: Object.fromEntries(runs.map((r, i) => [r.name, { kind: r.kind, seed: r.seed, minutes: minutes[i], ...evals[r.name] }])),
+    runs: Object.fromEntries(runs.map((r, i) => [r.name, { kind: r.kind, seed: r.seed, minutes: minutes[i], test_curve_seed_set_0: curves[r.name], ...evals[r.name] }])),
   };
   mkdirSync(join(o.results, 'plots'), { recursive: true });
   writeFileSync(join(o.results, 'gvu.json'), JSON.stringify(result, null, 2) + '\n');
   writePlots(o, runs);
+  if (Object.values(curves).some((c) => c.length > 0)) {
+    const start: [number, number] = [0, base.per_seed[0].overall];
+    const series = runs.map((r, i) => ({ name: r.name, color: COLORS[i % COLORS.length], points: [start, ...curves[r.name].map((c) => [c.step, c.overall] as [number, number])] }));
+    writeFileSync(join(o.results, 'plots', 'test-curve.svg'), lineChartSvg('ShapesEval overall on the test prompts (seed set 0) vs step', 'step', series));
+  }
   console.log(JSON.stringify({ base: result.base.overall, gvu: result.gvu.overall, gain: result.gvu.relative_gain, strict: [result.base.strict_overall, result.gvu.strict_overall], understanding: result.understanding, agreement: result.agreement, judge: result.judge_reward_control?.overall }, null, 2));
+}
+
+/**
+ * ShapesEval overall on the test prompts (seed set 0) of each adapter the run kept in snapshots/:
+ * how the result grows with budget. Read, never used to pick a run or a step.
+ */
+async function testCurve(cfg: ModelConfig, base: Weights, dir: string, test: Spec[], groupSize: number): Promise<{ step: number; overall: number }[]> {
+  const snaps = join(dir, 'snapshots');
+  if (!existsSync(snaps)) return [];
+  const steps = readdirSync(snaps).flatMap((d) => (/^step-\d+$/.test(d) ? [Number(d.slice(5))] : [])).sort((a, b) => a - b);
+  const out = [];
+  for (const step of steps) {
+    const at = join(snaps, `step-${step}`);
+    const score = await cached(join(at, 'test-seed-set-0.json'), async () => {
+      const adapter = loadAdapter(at, cfg);
+      const g = generationStepModels(cfg, adapter.lora);
+      const sessions = { prefill: await createNodeSession(g.prefill), decode: await createNodeSession(g.decode) };
+      const samples = await sampleAndJudge(cfg, { ...base, ...adapter.weights }, sessions, test, { ...GVU_SAMPLING, groupSize }, 0);
+      await Promise.all([sessions.prefill.release(), sessions.decode.release()]);
+      return scoreSamples(samples);
+    });
+    console.log(`${dir} step ${step}: test overall (seed set 0) ${score.overall.toFixed(3)}`);
+    out.push({ step, overall: score.overall });
+  }
+  return out;
 }
 
 async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
@@ -132,16 +174,17 @@ async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
 const COLORS = ['#4f46e5', '#0891b2', '#7c3aed', '#dc2626', '#16a34a', '#ca8a04', '#db2777'];
 
 function writePlots(o: typeof DEFAULTS, runs: Plan[]): void {
-  const smooth = (pts: [number, number][], k = 5) => pts.map(([x], i) => [x, pts.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)] as [number, number]);
+  const k = Math.max(5, Math.round(o.steps / 40)); // about 40 points per curve whatever the run length
+  const smooth = (pts: [number, number][]) => pts.map(([x], i) => [x, pts.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)] as [number, number]);
   const series = (key: string, file = 'log.jsonl', sm = true): Series[] =>
     runs.map((r, i) => {
       const pts = readRunLog(join(o.out, r.name, file)).map((row) => [row.step, row[key]] as [number, number]);
       return { name: r.name, color: COLORS[i % COLORS.length], points: sm ? smooth(pts) : pts };
     });
   const dir = join(o.results, 'plots');
-  writeFileSync(join(dir, 'reward.svg'), lineChartSvg('Mean intrinsic reward of rollouts (5-step mean)', 'step', series('rewardMean').filter((s) => !s.name.startsWith('judge'))));
-  writeFileSync(join(dir, 'kl.svg'), lineChartSvg('KL to the base model per token (k3, 5-step mean)', 'step', series('kl')));
-  writeFileSync(join(dir, 'rollout-judge.svg'), lineChartSvg('ShapesEval pass rate of training rollouts (5-step mean)', 'step', series('judgePass')));
+  writeFileSync(join(dir, 'reward.svg'), lineChartSvg(`Mean intrinsic reward of rollouts (${k}-step mean)`, 'step', series('rewardMean').filter((s) => !s.name.startsWith('judge'))));
+  writeFileSync(join(dir, 'kl.svg'), lineChartSvg(`KL to the base model per token (k3, ${k}-step mean)`, 'step', series('kl')));
+  writeFileSync(join(dir, 'rollout-judge.svg'), lineChartSvg(`ShapesEval pass rate of training rollouts (${k}-step mean)`, 'step', series('judgePass')));
   writeFileSync(join(dir, 'val-shapeseval.svg'), lineChartSvg('ShapesEval overall on the validation prompts', 'step', series('val_overall', 'eval.jsonl', false)));
-  writeFileSync(join(dir, 'rollout-auc.svg'), lineChartSvg('Within-group AUC of reward vs judge on rollouts (5-step mean)', 'step', series('rolloutAuc').filter((s) => !s.name.startsWith('judge'))));
+  writeFileSync(join(dir, 'rollout-auc.svg'), lineChartSvg(`Within-group AUC of reward vs judge on rollouts (${k}-step mean)`, 'step', series('rolloutAuc').filter((s) => !s.name.startsWith('judge'))));
 }
