@@ -1,5 +1,6 @@
-// Train: two GvU steps in the tab on WASM change the adapter and the curves; pause/resume keeps the
-// run; the before/after grid is drawn; the adapter downloads as one PEFT-layout zip and uploads back.
+// Train: two GvU steps in the tab on WASM, on the shipped RL pool sampled by category, change the
+// adapter and the curves; pause/resume keeps the run; the before/after grid is drawn; the adapter
+// downloads as one PEFT-layout zip and uploads back.
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test } from 'vitest';
@@ -12,8 +13,11 @@ usePlayground('/?view=train&backend=wasm', (a) => (app = a));
 const statusIs = (s: string, timeout = 240_000) => app.page.waitForFunction(
   (want) => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === want, s, { timeout });
 
-test('two training steps change the adapter and the charts', async () => {
+test('two training steps on the RL pool, by category, change the adapter and the charts', async () => {
   const { page } = app;
+  await page.getByTestId('train-use-pool').click();
+  await page.waitForFunction(() => /RL pool \(pool\.jsonl\) \(1152 with a spec\)/.test(document.querySelector('[data-testid="train-prompts"]')?.textContent ?? ''), null, { timeout: 30_000 });
+  await page.getByTestId('train-promptSampling').selectOption('by_tag');
   for (const [k, v] of [['steps', 2], ['promptsPerStep', 2], ['groupSize', 2], ['evalEvery', 1]] as const) {
     await page.getByTestId(`train-${k}`).fill(String(v));
   }

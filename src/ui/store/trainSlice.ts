@@ -5,7 +5,7 @@ import { callEngine, proxy } from '../engine.ts';
 import type { Slice } from './types.ts';
 
 export type TrainConfig = Pick<GvuConfig,
-  'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'beta' | 'clipEps' | 'innerUpdates' | 'teacher' | 'rewardVariant' | 'evalEvery'>;
+  'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'beta' | 'clipEps' | 'innerUpdates' | 'teacher' | 'rewardVariant' | 'promptSampling' | 'evalEvery'>;
 
 export type TrainRunStatus = 'idle' | 'running' | 'pausing' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'error';
 
@@ -24,8 +24,11 @@ export interface TrainPromptSource {
 
 export const TRAIN_DEFAULTS: TrainConfig = {
   steps: 20, promptsPerStep: 4, groupSize: 4, lr: 2e-4, beta: 0.03, clipEps: 0.2, innerUpdates: 2,
-  teacher: 'frozen', rewardVariant: 'geomean', evalEvery: 5,
+  teacher: 'frozen', rewardVariant: 'geomean', promptSampling: 'uniform', evalEvery: 5,
 };
+
+/** The shipped RL prompt pool: every grammatical prompt outside val and test (text only). */
+export const RL_POOL_URL = '/data/prompts/pool.jsonl';
 
 /** Fixed prompts and seeds of the before/after grid. */
 export const GRID_PROMPTS = ['a photo of a red circle', 'a photo of two blue squares', 'a photo of a green triangle'];
@@ -46,6 +49,8 @@ export interface TrainSlice {
 
   setTrainConfig(patch: Partial<TrainConfig>): void;
   loadTrainPrompts(file: File | null): Promise<void>;
+  /** Train on the shipped RL pool instead of the train set. */
+  loadRlPool(): Promise<void>;
   startTraining(): Promise<void>;
   pauseTraining(): Promise<void>;
   resumeTraining(): Promise<void>;
@@ -62,6 +67,18 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     else if (e.kind === 'eval') set((s) => ({ trainEvals: [...s.trainEvals, { step: e.step, valOverall: e.valOverall, valStrict: e.valStrict }] }));
     else set({ trainPhase: e.phase });
   });
+
+  /** A prompt file becomes the run's prompt source: prompts with a spec, problems summarised. */
+  function adoptTrainPrompts(text: string, name: string): void {
+    const parsed = parsePromptSet(text, name);
+    const specs = parsed.rows.flatMap((r) => (r.spec ? [r.spec] : []));
+    const plain = parsed.rows.length - specs.length;
+    const note = [
+      parsed.problems.length ? `${parsed.problems.length} line problem(s), first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}` : '',
+      plain ? `${plain} prompt(s) without a GenEval spec are left out: the trainer judges every rollout` : '',
+    ].filter(Boolean).join('; ') || null;
+    set({ trainPrompts: { name, specs, count: specs.length, note } });
+  }
 
   async function drive(call: () => Promise<TrainStatus>): Promise<void> {
     set({ trainStatus: 'running', trainError: null });
@@ -106,14 +123,16 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
         set({ trainPrompts: { name: 'ShapesWorld train set', specs: null, count: null, note: null } });
         return;
       }
-      const parsed = parsePromptSet(await file.text(), file.name);
-      const specs = parsed.rows.flatMap((r) => (r.spec ? [r.spec] : []));
-      const plain = parsed.rows.length - specs.length;
-      const note = [
-        parsed.problems.length ? `${parsed.problems.length} line problem(s), first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}` : '',
-        plain ? `${plain} prompt(s) without a GenEval spec are left out: the trainer judges every rollout` : '',
-      ].filter(Boolean).join('; ') || null;
-      set({ trainPrompts: { name: file.name, specs, count: specs.length, note } });
+      adoptTrainPrompts(await file.text(), file.name);
+    },
+
+    async loadRlPool() {
+      const res = await fetch(RL_POOL_URL);
+      if (!res.ok) {
+        set({ trainError: `could not fetch ${RL_POOL_URL}: HTTP ${res.status}` });
+        return;
+      }
+      adoptTrainPrompts(await res.text(), 'ShapesWorld RL pool (pool.jsonl)');
     },
 
     async startTraining() {

@@ -37,6 +37,7 @@ function TrainSettings() {
   const set = useStore((s) => s.setTrainConfig);
   const prompts = useStore((s) => s.trainPrompts);
   const load = useStore((s) => s.loadTrainPrompts);
+  const loadPool = useStore((s) => s.loadRlPool);
   const running = useStore((s) => s.trainStatus === 'running' || s.trainStatus === 'pausing');
   return (
     <section className="panel">
@@ -49,6 +50,14 @@ function TrainSettings() {
               onChange={(e) => set({ [f.k]: Number(e.target.value) })} />
           </label>
         ))}
+        <label className="field">
+          <span>Prompt sampling</span>
+          <select value={config.promptSampling} data-testid="train-promptSampling"
+            onChange={(e) => set({ promptSampling: e.target.value as TrainConfig['promptSampling'] })}>
+            <option value="uniform">uniform</option>
+            <option value="by_tag">by category</option>
+          </select>
+        </label>
         <label className="field">
           <span>Teacher</span>
           <select value={config.teacher} onChange={(e) => set({ teacher: e.target.value as TrainConfig['teacher'] })}>
@@ -64,12 +73,13 @@ function TrainSettings() {
         </label>
       </fieldset>
       <div className="upload-row">
-        <span className="muted">Prompts: <strong>{prompts.name}</strong>{prompts.count !== null ? ` (${prompts.count} with a spec)` : ''}</span>
+        <span className="muted" data-testid="train-prompts">Prompts: <strong>{prompts.name}</strong>{prompts.count !== null ? ` (${prompts.count} with a spec)` : ''}</span>
         <label className="file-button">
           Upload GenEval JSONL…
           <input type="file" accept=".jsonl,.txt,.csv" disabled={running} onChange={(e) => void load(e.target.files?.[0] ?? null)} />
         </label>
-        {prompts.specs && <button type="button" className="link" onClick={() => void load(null)}>use the shipped set</button>}
+        {prompts.specs && <button type="button" className="link" onClick={() => void load(null)}>use the train set</button>}
+        <button type="button" className="link" disabled={running} data-testid="train-use-pool" onClick={() => void loadPool()}>use the RL pool</button>
       </div>
       {prompts.note && <p className="note">{prompts.note}</p>}
     </section>
