@@ -5,9 +5,12 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
+import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
+import { serializeModel } from '../core/graph/index.ts';
 import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
+import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import type { Spec } from '../core/world/index.ts';
@@ -85,8 +88,8 @@ export async function experimentCommand(argv: string[]): Promise<void> {
     );
   }
 
-  const curves: Record<string, { step: number; overall: number }[]> = {};
-  for (const r of runs) curves[r.name] = await testCurve(cfg, weights, join(o.out, r.name), test, o.evalGroupSize);
+  const curves: Record<string, CurvePoint[]> = {};
+  for (const r of runs) curves[r.name] = await testCurve(cfg, weights, join(o.out, r.name), test, o);
 
   const gvuRuns = runs.filter((r) => r.kind === 'gvu');
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -126,40 +129,56 @@ export async function experimentCommand(argv: string[]): Promise<void> {
       image_level_reward: single('ablation_image_level_reward'),
       group_size_2: single('ablation_g2'),
     },
-    runs: Object.fromEntries(runs.map((r, i) => [r.name, { kind: r.kind, seed: r.seed, minutes: minutes[i], test_curve_seed_set_0: curves[r.name], ...evals[r.name] }])),
+    runs: Object.fromEntries(runs.map((r, i) => [r.name, { kind: r.kind, seed: r.seed, minutes: minutes[i], budget_curve: curves[r.name], ...evals[r.name] }])),
   };
   mkdirSync(join(o.results, 'plots'), { recursive: true });
   writeFileSync(join(o.results, 'gvu.json'), JSON.stringify(result, null, 2) + '\n');
   writePlots(o, runs);
   if (Object.values(curves).some((c) => c.length > 0)) {
-    const start: [number, number] = [0, base.per_seed[0].overall];
-    const series = runs.map((r, i) => ({ name: r.name, color: COLORS[i % COLORS.length], points: [start, ...curves[r.name].map((c) => [c.step, c.overall] as [number, number])] }));
-    writeFileSync(join(o.results, 'plots', 'test-curve.svg'), lineChartSvg('ShapesEval overall on the test prompts (seed set 0) vs step', 'step', series));
+    const curve = (start: number, y: (c: CurvePoint) => number) => runs.map((r, i) => ({
+      name: r.name, color: COLORS[i % COLORS.length], points: [[0, start], ...curves[r.name].map((c) => [c.step, y(c)])] as [number, number][],
+    }));
+    writeFileSync(join(o.results, 'plots', 'test-curve.svg'), lineChartSvg('ShapesEval overall on the test prompts (seed set 0) vs step', 'step', curve(base.per_seed[0].overall, (c) => c.overall)));
+    writeFileSync(join(o.results, 'plots', 'understanding-curve.svg'), lineChartSvg('Understanding (caption vs one-word edit ranking) vs step', 'step', curve(base.understanding, (c) => c.understanding)));
   }
   console.log(JSON.stringify({ base: result.base.overall, gvu: result.gvu.overall, gain: result.gvu.relative_gain, strict: [result.base.strict_overall, result.gvu.strict_overall], understanding: result.understanding, agreement: result.agreement, judge: result.judge_reward_control?.overall }, null, 2));
 }
 
+/** One point of a budget curve: test ShapesEval (seed set 0) and understanding of a kept adapter. */
+interface CurvePoint {
+  step: number;
+  overall: number;
+  understanding: number;
+}
+
 /**
- * ShapesEval overall on the test prompts (seed set 0) of each adapter the run kept in snapshots/:
- * how the result grows with budget. Read, never used to pick a run or a step.
+ * The test ShapesEval (seed set 0) and the understanding ranking (as in evaluatePolicy) of each
+ * adapter the run kept in snapshots/: how result and side effect grow with budget. Read, never used
+ * to pick a run or a step.
  */
-async function testCurve(cfg: ModelConfig, base: Weights, dir: string, test: Spec[], groupSize: number): Promise<{ step: number; overall: number }[]> {
+async function testCurve(cfg: ModelConfig, base: Weights, dir: string, test: Spec[], o: typeof DEFAULTS): Promise<CurvePoint[]> {
   const snaps = join(dir, 'snapshots');
   if (!existsSync(snaps)) return [];
   const steps = readdirSync(snaps).flatMap((d) => (/^step-\d+$/.test(d) ? [Number(d.slice(5))] : [])).sort((a, b) => a - b);
-  const out = [];
+  const out: CurvePoint[] = [];
   for (const step of steps) {
     const at = join(snaps, `step-${step}`);
-    const score = await cached(join(at, 'test-seed-set-0.json'), async () => {
+    const point = await cached(join(at, 'curve-point.json'), async (): Promise<CurvePoint> => {
       const adapter = loadAdapter(at, cfg);
+      const policy = { ...base, ...adapter.weights };
       const g = generationStepModels(cfg, adapter.lora);
       const sessions = { prefill: await createNodeSession(g.prefill), decode: await createNodeSession(g.decode) };
-      const samples = await sampleAndJudge(cfg, { ...base, ...adapter.weights }, sessions, test, { ...GVU_SAMPLING, groupSize }, 0);
-      await Promise.all([sessions.prefill.release(), sessions.decode.release()]);
-      return scoreSamples(samples);
+      const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, { lora: adapter.lora })));
+      try {
+        const samples = await sampleAndJudge(cfg, policy, sessions, test, { ...GVU_SAMPLING, groupSize: o.evalGroupSize }, 0);
+        const u = await measureUnderstanding(cfg, policy, scorer, test, { scenesPerPrompt: o.scenesPerPrompt, seed: 7 });
+        return { step, overall: scoreSamples(samples).overall, understanding: u.overall };
+      } finally {
+        await Promise.all([sessions.prefill, sessions.decode, scorer].map((x) => x.release()));
+      }
     });
-    console.log(`${dir} step ${step}: test overall (seed set 0) ${score.overall.toFixed(3)}`);
-    out.push({ step, overall: score.overall });
+    console.log(`${dir} step ${step}: test overall (seed set 0) ${point.overall.toFixed(3)}, understanding ${point.understanding.toFixed(3)}`);
+    out.push(point);
   }
   return out;
 }

@@ -25,7 +25,9 @@ describe('gvu experiment', () => {
     }
     expect(r.gvu.seeds).toEqual([0]);
     expect(Object.keys(r.gvu.per_category)).toHaveLength(11);
-    expect(r.runs['gvu-s0'].test_curve_seed_set_0.map((c: { step: number }) => c.step)).toEqual([1, 2]);
-    for (const plot of ['reward', 'kl', 'rollout-judge', 'rollout-auc', 'test-curve']) expect(existsSync(join(results, 'plots', `${plot}.svg`)), plot).toBe(true);
+    const curve = r.runs['gvu-s0'].budget_curve as { step: number; overall: number; understanding: number }[];
+    expect(curve.map((c) => c.step)).toEqual([1, 2]);
+    for (const c of curve) for (const x of [c.overall, c.understanding]) expect(x >= 0 && x <= 1, JSON.stringify(c)).toBe(true);
+    for (const plot of ['reward', 'kl', 'rollout-judge', 'rollout-auc', 'test-curve', 'understanding-curve']) expect(existsSync(join(results, 'plots', `${plot}.svg`)), plot).toBe(true);
   }, 240_000);
 });
