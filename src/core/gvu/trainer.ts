@@ -12,7 +12,7 @@ import { sampleAndJudge, scoreSamples } from '../eval/generationScore.ts';
 import { withinGroupAuc } from '../eval/rewardAgreement.ts';
 import { serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
-import { type LoraConfig, validateLora } from '../model/lora.ts';
+import { LORA_TARGETS, type LoraConfig, validateLora } from '../model/lora.ts';
 import { type GenerationBatch, packGeneration } from '../model/sequences.ts';
 import { buildGenerationLogitsGraph, buildUnderstandingScoreGraph } from '../model/umm.ts';
 import { type Weights, initLora } from '../model/weights.ts';
@@ -46,6 +46,7 @@ export interface GvuConfig {
   promptSampling: 'by_tag' | 'uniform'; // by_tag: a category first, then a prompt (balanced); uniform: any prompt
   loraRank: number;
   loraAlpha: number;
+  loraTargets: string; // comma-separated LoRA targets (PEFT target_modules), or 'all'
   seed: number;
   logEvery: number;
   evalEvery: number; // steps between validation evaluations (0 = never)
@@ -57,7 +58,7 @@ export const GVU_DEFAULTS: GvuConfig = {
   steps: 150, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 1e-3, beta: 0.03, clipEps: 0.2,
   temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
   reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen', promptSampling: 'uniform',
-  loraRank: 8, loraAlpha: 32, seed: 0, logEvery: 1, evalEvery: 25, evalGroupSize: 4, checkpointEvery: 25,
+  loraRank: 8, loraAlpha: 32, loraTargets: 'all', seed: 0, logEvery: 1, evalEvery: 25, evalGroupSize: 4, checkpointEvery: 25,
 };
 
 export interface GvuState {
@@ -105,7 +106,11 @@ export function checkGvuConfig(run: GvuConfig): void {
   }
 }
 
-export const loraOf = (run: GvuConfig): LoraConfig => validateLora({ rank: run.loraRank, alpha: run.loraAlpha });
+export const loraOf = (run: GvuConfig): LoraConfig => validateLora({
+  rank: run.loraRank,
+  alpha: run.loraAlpha,
+  targets: run.loraTargets === 'all' ? LORA_TARGETS : run.loraTargets.split(',').map((t) => t.trim()),
+});
 
 export function freshGvuState(cfg: ModelConfig, run: GvuConfig): GvuState {
   const lora = initLora(cfg, loraOf(run), run.seed);

@@ -3,8 +3,9 @@
 // bit-identical to an uninterrupted run.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, checkGvuConfig, createGvuSessions, freshGvuState, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
+import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, checkGvuConfig, createGvuSessions, freshGvuState, loraOf, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
 import type { ModelConfig } from '../../../src/core/model/config.ts';
+import { LORA_TARGETS } from '../../../src/core/model/lora.ts';
 import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { randn } from '../../../src/core/tensor.ts';
@@ -92,6 +93,12 @@ describe('checkGvuConfig', () => {
     expect(() => checkGvuConfig({ ...GVU_DEFAULTS, reward: 'judg' as never })).toThrow(/reward must be one of intrinsic, judge/);
     expect(() => checkGvuConfig({ ...GVU_DEFAULTS, rewardVariant: 'sequence' })).not.toThrow();
     expect(() => checkGvuConfig(GVU_DEFAULTS)).not.toThrow();
+  });
+
+  it('reads loraTargets as PEFT target_modules: all by default, a comma list, a bad name named', () => {
+    expect(loraOf(GVU_DEFAULTS).targets).toEqual([...LORA_TARGETS]);
+    expect(loraOf({ ...GVU_DEFAULTS, loraTargets: 'head_image, mlp.up' }).targets).toEqual(['head_image', 'mlp.up']);
+    expect(() => loraOf({ ...GVU_DEFAULTS, loraTargets: 'head_img' })).toThrow(/unknown target "head_img"/);
   });
 });
 
