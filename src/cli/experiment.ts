@@ -190,7 +190,7 @@ async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
   return v;
 }
 
-const COLORS = ['#4f46e5', '#0891b2', '#7c3aed', '#dc2626', '#16a34a', '#ca8a04', '#db2777'];
+const COLORS = ['#4f46e5', '#0891b2', '#dc2626', '#16a34a', '#ca8a04', '#7c3aed', '#db2777']; // neighbours far apart in hue
 
 function writePlots(o: typeof DEFAULTS, runs: Plan[]): void {
   const k = Math.max(5, Math.round(o.steps / 40)); // about 40 points per curve whatever the run length
