@@ -9,7 +9,7 @@ import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
 import type { CategoryScore, PromptSetScore } from '../core/eval/scorePromptSet.ts';
 import { type RankingResult, measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { serializeModel } from '../core/graph/index.ts';
-import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
@@ -21,6 +21,7 @@ import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
+import { createGenerationSessions } from './generationSessions.ts';
 
 export interface PolicyEval {
   overall: number;
@@ -51,8 +52,7 @@ export async function evaluatePolicy(
   const log = opts.log ?? (() => {});
   const lora = adapter?.lora;
   const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const steps = generationStepModels(cfg, lora);
-  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+  const sessions = await createGenerationSessions(cfg, lora);
   const policyScorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, lora ? { lora } : {})));
   const frozenScorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
   const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: opts.groupSize };

@@ -4,15 +4,9 @@
 // plots. Runs are resumable and skipped when their adapter exists, so the command can be re-run.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { sampleAndJudge, scoreSamples } from '../core/eval/generationScore.ts';
-import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
-import { serializeModel } from '../core/graph/index.ts';
-import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
-import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import type { Weights } from '../core/model/weights.ts';
-import { createNodeSession } from '../core/runtime/node.ts';
 import type { Spec } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { type PolicyEval, evaluatePolicy } from './evaluate.ts';
@@ -152,7 +146,7 @@ interface CurvePoint {
 }
 
 /**
- * The test ShapesEval (seed set 0) and the understanding ranking (as in evaluatePolicy) of each
+ * evaluatePolicy with one seed set (seed set 0) on the test prompts, for each
  * adapter the run kept in snapshots/: how result and side effect grow with budget. Read, never used
  * to pick a run or a step.
  */
@@ -164,18 +158,8 @@ async function testCurve(cfg: ModelConfig, base: Weights, dir: string, test: Spe
   for (const step of steps) {
     const at = join(snaps, `step-${step}`);
     const point = await cached(join(at, 'curve-point.json'), async (): Promise<CurvePoint> => {
-      const adapter = loadAdapter(at, cfg);
-      const policy = { ...base, ...adapter.weights };
-      const g = generationStepModels(cfg, adapter.lora);
-      const sessions = { prefill: await createNodeSession(g.prefill), decode: await createNodeSession(g.decode) };
-      const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, { lora: adapter.lora })));
-      try {
-        const samples = await sampleAndJudge(cfg, policy, sessions, test, { ...GVU_SAMPLING, groupSize: o.evalGroupSize }, 0);
-        const u = await measureUnderstanding(cfg, policy, scorer, test, { scenesPerPrompt: o.scenesPerPrompt, seed: 7 });
-        return { step, overall: scoreSamples(samples).overall, understanding: u.overall };
-      } finally {
-        await Promise.all([sessions.prefill, sessions.decode, scorer].map((x) => x.release()));
-      }
+      const e = await evaluatePolicy(cfg, base, loadAdapter(at, cfg), test, { seedSets: 1, groupSize: o.evalGroupSize, scenesPerPrompt: o.scenesPerPrompt });
+      return { step, overall: e.overall, understanding: e.understanding };
     });
     console.log(`${dir} step ${step}: test overall (seed set 0) ${point.overall.toFixed(3)}, understanding ${point.understanding.toFixed(3)}`);
     out.push(point);

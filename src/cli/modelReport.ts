@@ -8,7 +8,7 @@ import { serializeModel } from '../core/graph/index.ts';
 import { type GenerationSettings, sampleAndJudge } from '../core/eval/generationScore.ts';
 import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { judge } from '../core/eval/judge.ts';
-import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import { type Weights, countParams } from '../core/model/weights.ts';
 import type { ModelConfig } from '../core/model/config.ts';
@@ -20,6 +20,7 @@ import { loadCheckpoint, loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
+import { createGenerationSessions } from './generationSessions.ts';
 
 const DEFAULTS = {
   model: 'public/models/tiny-umm', // model directory, or a checkpoint directory (has state.json)
@@ -100,8 +101,7 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 export async function smokeNumbers(cfg: ModelConfig, weights: Weights, specs: readonly Spec[]) {
   const subset = specs.filter((_, i) => i % 5 === 0);
   const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
-  const steps = generationStepModels(cfg);
-  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+  const sessions = await createGenerationSessions(cfg);
   const u = await measureUnderstanding(cfg, weights, scorer, subset, { scenesPerPrompt: 1, seed: 3 });
   const samples = await sampleAndJudge(cfg, weights, sessions, subset, { ...GVU_SAMPLING, groupSize: 4 }, 0);
   const gen = samples.filter((x) => x.pass).length / samples.length;

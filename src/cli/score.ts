@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { judge } from '../core/eval/judge.ts';
 import { serializeModel } from '../core/graph/index.ts';
-import { GVU_SAMPLING, generationStepModels, sampleImages } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, sampleImages } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { type RewardVariant } from '../core/gvu/reward.ts';
 import { formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
@@ -20,6 +20,7 @@ import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
 import { loadPromptSets } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
+import { createGenerationSessions } from './generationSessions.ts';
 
 const DEFAULTS = {
   prompts: 'public/data/prompts/test.jsonl', // any prompt-set file
@@ -48,8 +49,7 @@ export async function scoreCommand(argv: string[]): Promise<void> {
   const { cfg, weights: base } = loadModel(o.model);
   const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
   const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const steps = generationStepModels(cfg, adapter?.lora);
-  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+  const sessions = await createGenerationSessions(cfg, adapter?.lora);
   const teacherIsPolicy = o.teacher === 'policy' && adapter;
   const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy ? { lora: adapter.lora } : {})));
   // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the

@@ -6,11 +6,11 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
-import { GVU_SAMPLING, generationStepModels } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
 import type { Weights } from '../core/model/weights.ts';
-import { createNodeSession } from '../core/runtime/node.ts';
 import { mulberry32 } from '../core/tensor.ts';
 import { type Spec, promptSetJsonl, shuffled } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
@@ -18,6 +18,7 @@ import { loadModel } from './modelFiles.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { resolveRunConfig } from './runConfig.ts';
 import { TRAIN_CLI_DEFAULTS, runTraining } from './train.ts';
+import { createGenerationSessions } from './generationSessions.ts';
 
 const DEFAULTS = {
   model: 'public/models/tiny-umm',
@@ -35,13 +36,16 @@ const DEFAULTS = {
   results: 'docs/results/transfer.json',
 };
 
-/** Judge pass rate of a policy on a prompt set: evalGroupSize images per prompt, seed set 0. */
-async function passRate(cfg: ModelConfig, weights: Weights, lora: LoraConfig | undefined, specs: Spec[], g: number) {
-  const steps = generationStepModels(cfg, lora);
-  const sessions = { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+/** A policy's judge pass rate on prompt sets: evalGroupSize images per prompt, seed set 0; one pair of sessions for all sets. */
+async function passRates(cfg: ModelConfig, weights: Weights, lora: LoraConfig | undefined, sets: Spec[][], g: number): Promise<number[]> {
+  const sessions = await createGenerationSessions(cfg, lora);
   try {
-    const samples = await sampleAndJudge(cfg, weights, sessions, specs, { ...GVU_SAMPLING, groupSize: g }, 0);
-    return samples.filter((s) => s.pass).length / samples.length;
+    const rates = [];
+    for (const specs of sets) {
+      const samples = await sampleAndJudge(cfg, weights, sessions, specs, { ...GVU_SAMPLING, groupSize: g }, 0);
+      rates.push(samples.filter((s) => s.pass).length / samples.length);
+    }
+    return rates;
   } finally {
     await Promise.all([sessions.prefill.release(), sessions.decode.release()]);
   }
@@ -60,31 +64,33 @@ export async function transferCommand(argv: string[]): Promise<void> {
   mkdirSync(o.out, { recursive: true });
   writeFileSync(join(o.out, 'siblings.jsonl'), promptSetJsonl(siblings));
 
-  const baseSiblings = await passRate(cfg, weights, undefined, siblings, o.evalGroupSize);
+  const trainedSets = sizes.map((k) => all.slice(o.siblings, o.siblings + k));
+  const [baseSiblings, ...baseTrained] = await passRates(cfg, weights, undefined, [siblings, ...trainedSets], o.evalGroupSize);
   console.log(`base: held-out siblings pass ${baseSiblings.toFixed(3)}`);
   const runs = [];
-  for (const k of sizes) {
-    const trained = all.slice(o.siblings, o.siblings + k);
+  for (const [i, k] of sizes.entries()) {
+    const trained = trainedSets[i];
+    const perStep = Math.min(TRAIN_CLI_DEFAULTS.promptsPerStep, k);
     const dir = join(o.out, `${o.reward}-k${k}`);
     mkdirSync(dir, { recursive: true });
     const prompts = join(dir, 'prompts.jsonl');
     writeFileSync(prompts, promptSetJsonl(trained));
-    if (!existsSync(join(dir, 'adapter', 'adapter_config.json'))) {
+    if (!existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) {
       await runTraining({
         ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, prompts, steps: o.steps, lr: o.lr, beta: o.beta,
-        reward: o.reward, seed: o.seed, promptsPerStep: Math.min(16, k), evalEvery: 0,
+        reward: o.reward, seed: o.seed, promptsPerStep: perStep, evalEvery: 0,
       });
     }
     const adapter = loadAdapter(join(dir, 'adapter'), cfg);
-    const policy = { ...weights, ...adapter.weights };
+    const [trainedAfter, siblingsAfter] = await passRates(cfg, { ...weights, ...adapter.weights }, adapter.lora, [trained, siblings], o.evalGroupSize);
     const row = {
       k,
-      images_per_step: Math.min(16, k) * TRAIN_CLI_DEFAULTS.groupSize,
-      visits_per_prompt: (o.steps * Math.min(16, k)) / k,
-      trained_before: await passRate(cfg, weights, undefined, trained, o.evalGroupSize),
-      trained_after: await passRate(cfg, policy, adapter.lora, trained, o.evalGroupSize),
+      images_per_step: perStep * TRAIN_CLI_DEFAULTS.groupSize,
+      visits_per_prompt: (o.steps * perStep) / k,
+      trained_before: baseTrained[i],
+      trained_after: trainedAfter,
       siblings_before: baseSiblings,
-      siblings_after: await passRate(cfg, policy, adapter.lora, siblings, o.evalGroupSize),
+      siblings_after: siblingsAfter,
     };
     console.log(JSON.stringify(row));
     runs.push(row);

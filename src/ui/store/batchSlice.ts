@@ -7,6 +7,7 @@ import { callEngine, proxy } from '../engine.ts';
 import { type BatchJob, type BatchRecord, loadJob, replaceJob, saveJob, saveRecord } from './batchDb.ts';
 import { download } from './engineSlice.ts';
 import type { Slice } from './types.ts';
+import { type ShippedPromptSet, fetchShippedPromptSet } from './shippedPromptSets.ts';
 
 export type BatchStatus = 'idle' | 'ready' | 'running' | 'cancelled' | 'done' | 'interrupted' | 'error';
 export type SortKey = 'line' | 'prompt' | 'tag' | 'reward' | 'lowestP' | 'judge';
@@ -25,7 +26,7 @@ export interface BatchSlice {
   /** Read back a job from IndexedDB; resume it when the page went away mid-run. */
   restoreBatch(): Promise<void>;
   loadBatchFile(file: File): Promise<void>;
-  loadShippedSet(name: 'train' | 'val' | 'test'): Promise<void>;
+  loadShippedSet(name: ShippedPromptSet): Promise<void>;
   setBatchGroupSize(g: number): void;
   runBatch(): Promise<void>;
   cancelBatch(): Promise<void>;
@@ -111,9 +112,7 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
 
     async loadShippedSet(name) {
       try {
-        const res = await fetch(`/data/prompts/${name}.jsonl`);
-        if (!res.ok) throw new Error(`HTTP ${res.status} for ${name}.jsonl`);
-        await adopt(parsePromptSet(await res.text(), `${name}.jsonl`));
+        await adopt(parsePromptSet(await fetchShippedPromptSet(name), `${name}.jsonl`));
       } catch (err) {
         set({ batchStatus: 'error', batchError: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
       }

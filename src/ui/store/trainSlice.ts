@@ -2,6 +2,7 @@
 import type { CompareGrid, GvuConfig, GvuLogRow, Spec, TrainEvent, TrainStatus } from '../../../workers/engineApi.ts';
 import { parsePromptSet } from '../../core/io/promptSet.ts';
 import { callEngine, proxy } from '../engine.ts';
+import { fetchShippedPromptSet } from './shippedPromptSets.ts';
 import type { Slice } from './types.ts';
 
 export type TrainConfig = Pick<GvuConfig,
@@ -27,8 +28,8 @@ export const TRAIN_DEFAULTS: TrainConfig = {
   teacher: 'frozen', rewardVariant: 'geomean', promptSampling: 'uniform', evalEvery: 5,
 };
 
-/** The shipped RL prompt pool: every grammatical prompt outside val and test (text only). */
-export const RL_POOL_URL = '/data/prompts/pool.jsonl';
+/** The default source: the shipped train set, which the worker already holds. */
+const TRAIN_SET: TrainPromptSource = { name: 'ShapesWorld train set', specs: null, count: null, note: null };
 
 /** Fixed prompts and seeds of the before/after grid. */
 export const GRID_PROMPTS = ['a photo of a red circle', 'a photo of two blue squares', 'a photo of a green triangle'];
@@ -104,7 +105,7 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
 
   return {
     trainConfig: TRAIN_DEFAULTS,
-    trainPrompts: { name: 'ShapesWorld train set', specs: null, count: null, note: null },
+    trainPrompts: TRAIN_SET,
     trainStatus: 'idle',
     trainPhase: null,
     trainLog: [],
@@ -120,19 +121,18 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
 
     async loadTrainPrompts(file) {
       if (!file) {
-        set({ trainPrompts: { name: 'ShapesWorld train set', specs: null, count: null, note: null } });
+        set({ trainPrompts: TRAIN_SET });
         return;
       }
       adoptTrainPrompts(await file.text(), file.name);
     },
 
     async loadRlPool() {
-      const res = await fetch(RL_POOL_URL);
-      if (!res.ok) {
-        set({ trainError: `could not fetch ${RL_POOL_URL}: HTTP ${res.status}` });
-        return;
+      try {
+        adoptTrainPrompts(await fetchShippedPromptSet('pool'), 'ShapesWorld RL pool (pool.jsonl)');
+      } catch (err) {
+        set({ trainError: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
       }
-      adoptTrainPrompts(await res.text(), 'ShapesWorld RL pool (pool.jsonl)');
     },
 
     async startTraining() {
@@ -189,7 +189,7 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     async startDemo() {
       set({
         trainConfig: { ...TRAIN_DEFAULTS, steps: 6, promptsPerStep: 4, groupSize: 4, evalEvery: 3, lr: 5e-4 },
-        trainPrompts: { name: 'ShapesWorld train set', specs: null, count: null, note: null },
+        trainPrompts: TRAIN_SET,
       });
       get().setView('train');
       await get().startTraining();
