@@ -63,8 +63,23 @@ export function callEngine<T>(call: (engine: Engine) => Promise<T>): Promise<T> 
 
 export const proxy = Comlink.proxy;
 
-/** "Name: message" of anything thrown; comlink carries only name and message across. */
-export const describeError = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+/** Engine failures keep a short prefix: the engine, not the input, is at fault. */
+const FAILURE_PREFIX: Readonly<Record<string, string>> = { WorkerError: 'Worker failure', DeviceLostError: 'GPU device lost' };
+/** Classes only a bug throws: the name stays, for whoever reads the report. */
+const BUG_NAMES = new Set(['TypeError', 'ReferenceError', 'RangeError', 'SyntaxError', 'EvalError', 'URIError', 'RuntimeError']);
+
+/**
+ * What a person reads for anything thrown. Comlink carries only name and message across, so the
+ * kind lives in `name`. A user's error (InputError, UnknownWordError, AbortError, a plain Error
+ * from a check) is its message alone: a class name means nothing to the reader. An engine failure
+ * says so in a few words; a real bug keeps its class name.
+ */
+export const describeError = (err: unknown): string => {
+  if (!(err instanceof Error)) return String(err);
+  if (isEngineFailure(err)) return `${FAILURE_PREFIX[err.name] ?? 'Engine failure'}: ${err.message}`;
+  if (BUG_NAMES.has(err.name)) return `Internal error (${err.name}): ${err.message}`;
+  return err.message;
+};
 
 /** Errors that mean the engine itself is gone, not that the input was bad. */
 export const isEngineFailure = (err: unknown): boolean =>
