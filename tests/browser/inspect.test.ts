@@ -44,7 +44,7 @@ test('inspect on WASM: generate, rewards, heat strip, word heatmap, reward varia
     .toEqual({ prompt: 'a photo of a red circle', seed: '1', g: '4', t: '1', minp: '0.03', cfg: '1' });
   // an unknown word is named inline
   await page.getByTestId('prompt-input').fill('a photo of a red hexagon');
-  await expect(page.getByTestId('prompt-problem').innerText()).resolves.toMatch(/Unknown word "hexagon"/);
+  await expect(page.getByTestId('prompt-problem').innerText()).resolves.toBe('unknown word "hexagon" at word 6; the model knows only ShapesWorld words');
 });
 
 test('a grammatical prompt outside the shipped sets is judged from its own grammar; an ungrammatical one says why not', async () => {

@@ -5,9 +5,10 @@ import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
 import { WORD_GROUPS } from '../../core/world/textTokenizer.ts';
 import { diverging, viridis } from '../colour.ts';
 import { HeatStrip, ScaleLegend } from '../components/HeatStrip.tsx';
+import { LinkNotices } from '../components/LinkNotices.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { useStore } from '../store/index.ts';
-import type { InspectSettings } from '../store/inspectSlice.ts';
+import { NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting } from '../store/inspectRules.ts';
 import type { GeneratedGroup } from '../../../workers/engineApi.ts';
 
 const EXAMPLES = [
@@ -19,6 +20,7 @@ const VOCAB_HINTS = [...WORD_GROUPS.colours, ...WORD_GROUPS.shapes, ...WORD_GROU
 export function InspectView() {
   return (
     <div className="inspect">
+      <LinkNotices />
       <PromptPanel />
       <RewardBar />
       <GroupGrid />
@@ -26,15 +28,31 @@ export function InspectView() {
   );
 }
 
-function NumberField({ label, k, min, max, step, hint }: { label: string; k: keyof InspectSettings; min: number; max: number; step: number; hint?: string }) {
+/** A numeric setting; its range is the store's (inspectRules.ts), the HTML min/max only a hint. */
+function NumberField({ label, k, step, hint }: { label: string; k: NumberSetting; step: number; hint?: string }) {
   const value = useStore((s) => s.inspect[k]);
+  const invalid = useStore((s) => Boolean(s.settingProblems[k]));
   const setInspect = useStore((s) => s.setInspect);
+  const { min, max } = NUMBER_RULES[k];
   return (
     <label className="field">
       <span>{label}</span>
-      <input type="number" min={min} max={max} step={step} value={value as number} title={hint}
-        onChange={(e) => setInspect({ [k]: Number(e.target.value) })} />
+      {/* An emptied or half-typed field reads as '' and becomes NaN: refused, never read as 0. */}
+      <input type="number" min={min} max={max} step={step} value={Number.isNaN(value) ? '' : value} title={hint}
+        aria-invalid={invalid} aria-describedby="setting-problems"
+        onChange={(e) => setInspect({ [k]: e.target.value === '' ? NaN : Number(e.target.value) })} />
     </label>
+  );
+}
+
+/** The refused numeric settings, one line each, in the fields' order. */
+function SettingProblems() {
+  const problems = useStore((s) => s.settingProblems);
+  const lines = NUMBER_SETTINGS.map((k) => problems[k]).filter((p): p is string => Boolean(p));
+  return (
+    <div id="setting-problems" role={lines.length ? 'alert' : undefined}>
+      {lines.map((p) => <p key={p} className="inline-error" data-testid="setting-problem">{p}</p>)}
+    </div>
   );
 }
 
@@ -45,6 +63,7 @@ function PromptPanel() {
   const setInspect = useStore((s) => s.setInspect);
   const generate = useStore((s) => s.generate);
   const model = useStore((s) => s.model);
+  const refused = useStore((s) => Boolean(s.promptProblem) || Object.keys(s.settingProblems).length > 0);
   const addWord = (w: string) => setInspect({ prompt: `${prompt.trim()} ${w}`.trim() });
   return (
     <section className="panel">
@@ -58,7 +77,7 @@ function PromptPanel() {
           />
           <datalist id="prompt-examples">{EXAMPLES.map((x) => <option key={x} value={x} />)}</datalist>
         </label>
-        <button type="submit" className="primary" data-testid="generate" disabled={generating || Boolean(busy) || !model}>
+        <button type="submit" className="primary" data-testid="generate" disabled={generating || Boolean(busy) || !model || refused}>
           {generating ? `Generating… ${Math.round(progress * 100)}%` : 'Generate'}
         </button>
       </form>
@@ -69,14 +88,15 @@ function PromptPanel() {
         {VOCAB_HINTS.map((w) => <button type="button" key={w} className="chip" onClick={() => addWord(w)}>{w}</button>)}
       </div>
       <div className="fields">
-        <NumberField label="G (group size)" k="groupSize" min={1} max={16} step={1} />
-        <NumberField label="Base seed" k="seed" min={0} max={4294967295} step={1} hint="image i uses seed + i" />
-        <NumberField label="Temperature" k="temperature" min={0} max={3} step={0.1} hint="0 = greedy" />
-        <NumberField label="Top-k" k="topK" min={0} max={37} step={1} hint="0 = off" />
-        <NumberField label="Top-p" k="topP" min={0.05} max={1} step={0.05} hint="1 = off" />
-        <NumberField label="Min-p" k="minP" min={0} max={0.99} step={0.01} hint="0 = off; the paper uses 0.03" />
-        <NumberField label="CFG scale" k="cfgScale" min={0} max={10} step={0.5} hint="1 = no guidance" />
+        <NumberField label="G (group size)" k="groupSize" step={1} />
+        <NumberField label="Base seed" k="seed" step={1} hint="image i uses seed + i" />
+        <NumberField label="Temperature" k="temperature" step={0.1} hint="0 = greedy" />
+        <NumberField label="Top-k" k="topK" step={1} hint="0 = off" />
+        <NumberField label="Top-p" k="topP" step={0.05} hint="1 = off" />
+        <NumberField label="Min-p" k="minP" step={0.01} hint="0 = off; the paper uses 0.03" />
+        <NumberField label="CFG scale" k="cfgScale" step={0.5} hint="1 = no guidance" />
       </div>
+      <SettingProblems />
       {busy && <p className="note">The engine is busy ({busy}); generation waits until it is done.</p>}
       {error && <p className="error-text" role="alert" data-testid="inspect-error">{error}</p>}
     </section>

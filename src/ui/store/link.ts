@@ -1,0 +1,86 @@
+// Reading a shared link: URL params -> the settings the page actually uses, and a notice for each
+// value it could not use (which key, what was given, what was used instead, why). Pure, so the
+// same rules are tested without a page; url.ts reads the address bar and applies `fixes` so the
+// URL afterwards holds only values the page accepted.
+import { DEFAULT_SETTINGS, type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, numberProblem } from './inspectRules.ts';
+import { promptProblemOf } from './promptProblem.ts';
+
+export const VIEWS = ['inspect', 'train', 'batch', 'model'] as const;
+export type View = (typeof VIEWS)[number];
+
+export const LINK_BACKENDS = ['auto', 'wasm', 'webgpu'] as const;
+export type LinkBackend = (typeof LINK_BACKENDS)[number];
+
+export interface LinkNotice {
+  readonly key: string;
+  readonly given: string; // as it stood in the URL
+  readonly used: string; // what the page uses instead
+  readonly reason: string;
+}
+
+export interface LinkReading {
+  readonly view: View;
+  readonly inspect: InspectSettings;
+  readonly backend: LinkBackend;
+  readonly notices: readonly LinkNotice[];
+  /** URL keys to rewrite (null: remove) so the address bar holds only what is used. */
+  readonly fixes: Readonly<Record<string, string | null>>;
+}
+
+// Number() reads "", " ", "0x10" and "Infinity" as numbers; a link value must be written as one.
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const parseNumber = (raw: string): number => (DECIMAL.test(raw) ? Number(raw) : NaN);
+
+export function readLink(params: URLSearchParams): LinkReading {
+  const notices: LinkNotice[] = [];
+  const fixes: Record<string, string | null> = {};
+  const reject = (key: string, given: string, used: string, reason: string, fix: string | null) => {
+    notices.push({ key, given, used, reason });
+    fixes[key] = fix;
+  };
+
+  const rawView = params.get('view');
+  let view: View = 'inspect';
+  if (rawView !== null) {
+    if ((VIEWS as readonly string[]).includes(rawView)) view = rawView as View;
+    else reject('view', rawView, view, `there is no view "${rawView}"; the views are ${VIEWS.join(', ')}`, null);
+  }
+
+  const rawBackend = params.get('backend');
+  let backend: LinkBackend = 'auto';
+  if (rawBackend !== null) {
+    if ((LINK_BACKENDS as readonly string[]).includes(rawBackend)) backend = rawBackend as LinkBackend;
+    else reject('backend', rawBackend, backend, 'backend must be wasm, webgpu or auto', null);
+  }
+
+  let prompt = DEFAULT_SETTINGS.prompt;
+  const rawPrompt = params.get('prompt');
+  if (rawPrompt !== null) {
+    const problem = promptProblemOf(rawPrompt);
+    if (problem === null) prompt = rawPrompt;
+    else reject('prompt', rawPrompt, prompt, problem, prompt);
+  }
+
+  const numbers = {} as Record<(typeof NUMBER_SETTINGS)[number], number>;
+  for (const k of NUMBER_SETTINGS) {
+    const rule = NUMBER_RULES[k];
+    const raw = params.get(rule.key);
+    numbers[k] = rule.fallback;
+    if (raw === null) continue;
+    const problem = numberProblem(k, parseNumber(raw));
+    if (problem === null) numbers[k] = Number(raw);
+    else reject(rule.key, raw, String(rule.fallback), problem, String(rule.fallback));
+  }
+
+  return { view, backend, inspect: { prompt, ...numbers }, notices, fixes };
+}
+
+/** Quote a value when it would not read as one word; cut a pasted essay short. */
+function shown(value: string): string {
+  const cut = value.length > 48 ? `${value.slice(0, 45)}…` : value;
+  return cut === '' || /[\s"]/.test(cut) ? JSON.stringify(cut) : cut;
+}
+
+/** 'Link value ignored: g=100 (group size must be a whole number from 1 to 16), used 4'. */
+export const formatNotice = (n: LinkNotice): string =>
+  `Link value ignored: ${n.key}=${shown(n.given)} (${n.reason}), used ${shown(n.used)}`;
