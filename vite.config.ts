@@ -2,14 +2,12 @@ import { readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Connect, type Plugin, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { DEV_HEADERS, HEADERS_FILE, PRODUCTION_HEADERS, renderHeadersFile } from './src/server/headers.ts';
 
-// Cross-origin isolation (COOP + COEP) unlocks SharedArrayBuffer, hence WASM threads in ORT.
-// Without it ORT silently drops to one thread (notes/runtime-facts.md). Sent on every response,
-// worker scripts and the /ort/ files included.
-const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+// Every response carries the site's headers (src/server/headers.ts): COOP/COEP for ORT's WASM
+// threads, and the CSP, nosniff and referrer policy. Worker scripts and the /ort/ files included,
+// since a worker runs under the CSP delivered with its own script. The dev server's CSP allows
+// inline script and style, which vite's dev page needs; preview sends the production policy.
 
 const ORT_DIST = fileURLToPath(new URL('./node_modules/onnxruntime-web/dist/', import.meta.url));
 
@@ -33,7 +31,7 @@ const MIME: Record<string, string> = { '.mjs': 'text/javascript', '.wasm': 'appl
  * env.wasm.wasmPaths, which bundlers and the dep optimiser tend to break.
  */
 function ortRuntimeFiles(): Plugin {
-  const middleware: Connect.NextHandleFunction = (req, res, next) => {
+  const middleware = (headers: Record<string, string>): Connect.NextHandleFunction => (req, res, next) => {
     const path = (req.url ?? '').split('?')[0];
     if (!path.startsWith('/ort/')) return next();
     const name = path.slice('/ort/'.length);
@@ -43,17 +41,17 @@ function ortRuntimeFiles(): Plugin {
     res.statusCode = 200;
     res.setHeader('Content-Type', MIME[ext] ?? 'application/octet-stream');
     res.setHeader('Content-Length', String(statSync(file).size));
-    for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     res.end(readFileSync(file));
   };
   return {
     name: 'gvu:ort-runtime-files',
     // Registered before vite's own middlewares so its transform pipeline never sees these .mjs.
     configureServer(server) {
-      server.middlewares.use(middleware);
+      server.middlewares.use(middleware(DEV_HEADERS));
     },
     configurePreviewServer(server) {
-      server.middlewares.use(middleware);
+      server.middlewares.use(middleware(PRODUCTION_HEADERS));
     },
     generateBundle() {
       for (const name of ORT_FILES) {
@@ -63,10 +61,24 @@ function ortRuntimeFiles(): Plugin {
   };
 }
 
+/** A build whose public/_headers disagrees with src/server/headers.ts would deploy other headers than preview tests: refuse it. */
+function headersFileCheck(): Plugin {
+  return {
+    name: 'gvu:headers-file-check',
+    apply: 'build',
+    buildStart() {
+      const path = fileURLToPath(new URL(`./${HEADERS_FILE}`, import.meta.url));
+      if (readFileSync(path, 'utf8') !== renderHeadersFile()) {
+        this.error(`${HEADERS_FILE} differs from src/server/headers.ts; write renderHeadersFile()'s text to it:\n${renderHeadersFile()}`);
+      }
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), ortRuntimeFiles()],
-  server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
+  plugins: [react(), ortRuntimeFiles(), headersFileCheck()],
+  server: { headers: DEV_HEADERS },
+  preview: { headers: PRODUCTION_HEADERS },
   worker: { format: 'es' },
   // ORT is never imported through the module graph (see ortRuntimeFiles); keep the optimiser off it.
   // The worker's deps are listed so a cold dev server never discovers them late and reloads the page
