@@ -81,6 +81,7 @@ export interface GvuLogRow {
   gradNorm: number;
   skipped: number; // updates refused by the non-finite guard so far
   seconds: number; // wall time of this step
+  skipReason?: string; // why this step's last refused update was refused (absent: none refused)
 }
 
 export interface GvuHooks {
@@ -235,8 +236,15 @@ export async function trainGvu(
       for (let k = 0; k < run.innerUpdates; k++) {
         const out = await s.grpo.run({ ...feeds, ...state.lora });
         const grads = Object.fromEntries(names.map((name) => [name, out[`grad.${name}`].data as Float32Array]));
-        const rep = adamStep(state.lora, grads, state.adam, adam);
-        if (!rep.applied) skipped++;
+        // A non-finite loss is refused even when its gradients look finite: they cannot be trusted.
+        const loss = out.loss.data[0] as number;
+        const rep = Number.isFinite(loss)
+          ? adamStep(state.lora, grads, state.adam, adam)
+          : { applied: false, gradNorm: NaN, reason: `non-finite loss (${loss})` };
+        if (!rep.applied) {
+          skipped++;
+          skipReason = `update ${k + 1} of step ${state.step + 1}: ${rep.reason}`;
+        }
         // Stats of the last update: at the first, pi = pi_old, so the ratio is 1 and nothing clips.
         if (k === run.innerUpdates - 1) {
           const v = (name: string) => out[name].data[0] as number;
@@ -253,6 +261,7 @@ export async function trainGvu(
           rewardStd: Math.sqrt(ro.rewards.reduce((a, x) => a + (x - mean) ** 2, 0) / b),
           judgePass: ro.pass.filter(Boolean).length / b,
           judgeStrict: ro.strict.filter(Boolean).length / b,
+      let skipReason: string | undefined;
           rolloutAuc: withinGroupAuc(groups).auc,
           ...stats,
           skipped,
@@ -268,3 +277,4 @@ export async function trainGvu(
   }
   return state;
 }
+          ...(skipReason ? { skipReason } : {}),

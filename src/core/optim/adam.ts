@@ -1,5 +1,6 @@
 // Adam(W) over named float32 parameters, in place, with global-norm gradient clipping and a
-// non-finite guard: a step whose gradients hold NaN/Inf is refused and the weights stay untouched.
+// non-finite guard: a step whose gradients or results hold NaN/Inf is refused and the weights and
+// moments stay untouched.
 import type { TensorData } from '../tensor.ts';
 
 export interface AdamConfig {
@@ -30,7 +31,12 @@ export interface StepReport {
   reason?: string;
 }
 
-/** One update. `lr` overrides the config (schedules); grads are keyed like params. */
+/**
+ * One update. `lr` overrides the config (schedules); grads are keyed like params. Nothing is
+ * written unless every new weight and moment is finite: a NaN/Inf gradient, or an update that
+ * overflows (a huge gradient squared into v, a weight pushed past float32), leaves params and
+ * state exactly as they were and comes back as applied: false with the reason.
+ */
 export function adamStep(
   params: Record<string, TensorData<'float32'>>,
   grads: Record<string, ArrayLike<number>>,
@@ -48,22 +54,35 @@ export function adamStep(
   const gradNorm = Math.sqrt(sq);
   if (!Number.isFinite(gradNorm)) {
     const bad = Object.keys(params).find((k) => Array.prototype.some.call(grads[k], (x: number) => !Number.isFinite(x)));
-    return { applied: false, gradNorm, reason: `non-finite gradient in ${bad}` };
+    return { applied: false, gradNorm, reason: bad ? `non-finite gradient in ${bad}` : 'gradient norm overflows' };
   }
   const scale = cfg.clipNorm > 0 && gradNorm > cfg.clipNorm ? cfg.clipNorm / gradNorm : 1;
-  state.step++;
-  const bc1 = 1 - cfg.beta1 ** state.step;
-  const bc2 = 1 - cfg.beta2 ** state.step;
+  const step = state.step + 1;
+  const bc1 = 1 - cfg.beta1 ** step;
+  const bc2 = 1 - cfg.beta2 ** step;
+  // Compute into fresh arrays first, commit only if all of it is finite.
+  const next: [Float32Array, Float32Array, Float32Array][] = [];
   for (const [k, p] of Object.entries(params)) {
-    const [w, g, m, v] = [p.data, grads[k], state.m[k], state.v[k]];
+    const [w0, g, m0, v0] = [p.data, grads[k], state.m[k], state.v[k]];
+    const [w, m, v] = [new Float32Array(w0.length), new Float32Array(w0.length), new Float32Array(w0.length)];
     const decay = cfg.weightDecay > 0 && p.dims.length >= 2 ? lr * cfg.weightDecay : 0;
     for (let i = 0; i < w.length; i++) {
       const gi = g[i] * scale;
-      m[i] = cfg.beta1 * m[i] + (1 - cfg.beta1) * gi;
-      v[i] = cfg.beta2 * v[i] + (1 - cfg.beta2) * gi * gi;
-      w[i] -= lr * (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + cfg.eps) + decay * w[i];
+      m[i] = cfg.beta1 * m0[i] + (1 - cfg.beta1) * gi;
+      v[i] = cfg.beta2 * v0[i] + (1 - cfg.beta2) * gi * gi;
+      w[i] = w0[i] - (lr * (m[i] / bc1) / (Math.sqrt(v[i] / bc2) + cfg.eps) + decay * w0[i]);
+      if (!Number.isFinite(w[i]) || !Number.isFinite(v[i])) {
+        return { applied: false, gradNorm, reason: `non-finite update of ${k} at index ${i} (weight ${Number(w0[i].toPrecision(6))} -> ${w[i]})` };
+      }
     }
+    next.push([w, m, v]);
   }
+  Object.entries(params).forEach(([k, p], j) => {
+    p.data.set(next[j][0]);
+    state.m[k].set(next[j][1]);
+    state.v[k].set(next[j][2]);
+  });
+  state.step = step;
   return { applied: true, gradNorm };
 }
 
