@@ -33,6 +33,24 @@ export const RESULT_CSV_COLUMNS = [
 
 const REASON_SEPARATOR = ' | ';
 
+// OWASP's CSV injection rule: a spreadsheet runs a cell that starts with = + - @ (or a tab or
+// carriage return, which some strip first) as a formula, so `=HYPERLINK(...)` in a tag would be a
+// live link. Such a text cell is written with a leading apostrophe, which spreadsheets show as text.
+// A cell that already starts with apostrophes before one of those gets one more, so reading back
+// strips exactly one and every string survives the round trip. Numeric columns are never touched:
+// -0.5 stays a number.
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/** A text cell as written to CSV: formula-like text is made inert. */
+export function neutraliseCsvCell(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** The inverse of neutraliseCsvCell, for reading an export back. */
+export function restoreCsvCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell) ? cell.slice(1) : cell;
+}
+
 export interface CsvExportOptions {
   readonly digits: number | null; // significant digits for rewards and probabilities; null writes them exactly
 }
@@ -40,10 +58,11 @@ export interface CsvExportOptions {
 export function resultsToCsv(rows: readonly ScoredRow[], options: Partial<CsvExportOptions> = {}): string {
   const digits = options.digits ?? null;
   const num = (x: number) => (digits === null ? String(x) : String(Number(x.toPrecision(digits))));
+  const text = neutraliseCsvCell;
   const data = rows.map((r) => [
-    String(r.line), r.prompt, r.tag ?? '', String(r.seed), String(r.imageIndex), num(r.reward), r.lowestWord, num(r.lowestP),
-    bool(r.judgePass), bool(r.judgeStrictPass), r.judgeReasons.join(REASON_SEPARATOR),
-    r.perToken.map((t) => `${t.word}:${num(t.p)}`).join(' '),
+    String(r.line), text(r.prompt), text(r.tag ?? ''), String(r.seed), String(r.imageIndex), num(r.reward), text(r.lowestWord), num(r.lowestP),
+    bool(r.judgePass), bool(r.judgeStrictPass), text(r.judgeReasons.join(REASON_SEPARATOR)),
+    text(r.perToken.map((t) => `${t.word}:${num(t.p)}`).join(' ')),
   ]);
   // Trailing newline so files concatenate and `wc -l` counts rows.
   return `${Papa.unparse({ fields: [...RESULT_CSV_COLUMNS], data }, { newline: '\n' })}\n`;
@@ -65,12 +84,13 @@ export function parseResultsCsv(text: string, fileName: string): ScoredRow[] {
   const num = (s: string): number | string => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s);
   return parsed.data.map((f, i) => {
     const where = `${fileName}: row ${i + 1}`;
+    const reasons = restoreCsvCell(f.judge_reasons);
     return toScoredRow({
-      line: num(f.line), prompt: f.prompt, tag: f.tag === '' ? null : f.tag, seed: num(f.seed), imageIndex: num(f.image_index),
-      reward: num(f.reward), lowestWord: f.lowest_word, lowestP: num(f.lowest_p),
+      line: num(f.line), prompt: restoreCsvCell(f.prompt), tag: f.tag === '' ? null : restoreCsvCell(f.tag), seed: num(f.seed), imageIndex: num(f.image_index),
+      reward: num(f.reward), lowestWord: restoreCsvCell(f.lowest_word), lowestP: num(f.lowest_p),
       judgePass: unbool(f.judge_pass, `${where}: judge_pass`), judgeStrictPass: unbool(f.judge_strict_pass, `${where}: judge_strict_pass`),
-      judgeReasons: f.judge_reasons === '' ? [] : f.judge_reasons.split(REASON_SEPARATOR),
-      perToken: f.per_token.split(' ').filter((s) => s !== '').map((s) => {
+      judgeReasons: reasons === '' ? [] : reasons.split(REASON_SEPARATOR),
+      perToken: restoreCsvCell(f.per_token).split(' ').filter((s) => s !== '').map((s) => {
         const colon = s.lastIndexOf(':');
         return { word: s.slice(0, colon), p: colon === -1 ? s : num(s.slice(colon + 1)) };
       }),

