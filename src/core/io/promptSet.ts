@@ -2,12 +2,14 @@
 // ({prompt, tag?} a line) and GenEval evaluation-metadata JSONL ({tag, include, exclude?, prompt}).
 // A file is read whole, then each row is checked on its own: a bad line becomes a LineProblem with
 // its line number and the good rows still come through, so one typo does not cost a whole upload.
-// Only a file with nothing usable in it (or one past the size limits) is an InputError.
+// Only a file with nothing usable in it, one that is not text, or one past the size limits is an
+// InputError. Every message names the file, and the line when there is one. Bytes go through
+// decodeText first (UTF-8 or UTF-16, with or without a byte-order mark).
 // Pure TypeScript: runs in the engine worker and in Node alike.
 import Papa from 'papaparse';
 import { InputError } from '../errors.ts';
 import { type Spec, parseSpec } from '../world/spec.ts';
-import { TEXT_VOCABULARY, UnknownWordError, encode } from '../world/textTokenizer.ts';
+import { SPECIAL_TOKENS, TEXT_VOCABULARY, UnknownWordError, encode, splitWords } from '../world/textTokenizer.ts';
 
 export const PROMPT_SET_FORMATS = ['txt', 'csv', 'jsonl', 'geneval'] as const;
 export type PromptSetFormat = (typeof PROMPT_SET_FORMATS)[number];
@@ -18,6 +20,9 @@ export interface PromptSetOptions {
   readonly maxRows: number; // refuse files with more rows than this (counting bad rows, not comments)
 }
 
+// 20,000 rows: ShapesWorld's grammar makes about 1,300 distinct prompts, so a bigger set is mostly
+// repeats, and a batch of it (80,000 images at G = 4) would hold a browser tab for hours. A file
+// past the limit is refused whole, naming the limit and the first line past it, never cut short.
 export const PROMPT_SET_DEFAULTS: PromptSetOptions = { maxWords: 18, maxBytes: 8 * 1024 * 1024, maxRows: 20_000 };
 
 export interface PromptRow {
@@ -73,15 +78,23 @@ export function parsePromptSet(text: string, fileName: string, options: Partial<
   // string is refused without encoding it.
   const bytes = text.length > o.maxBytes ? text.length : new TextEncoder().encode(text).length;
   if (bytes > o.maxBytes) {
-    throw new InputError(`${fileName}: ${bytes} bytes is over the limit of ${o.maxBytes} bytes for a prompt set; split the file`);
+    throw new InputError(`${fileName}: ${byteSize(bytes)} is over the limit of ${byteSize(o.maxBytes)} for a prompt set; split the file`);
   }
   // One line-break convention and no BOM, so line numbers and CSV fields are the same on every OS.
   const clean = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  if (clean.trim() === '') throw new InputError(`${fileName}: the file is empty; write one prompt per line`);
+  const binaryLine = firstBinaryLine(clean);
+  if (binaryLine !== null) {
+    throw new InputError(`${fileName}:${binaryLine}: binary data, not text; a prompt set is a TXT, CSV or JSONL text file (UTF-8 or UTF-16)`);
+  }
   const format = detectFormat(clean, fileName);
   const { raw, problems } = format === 'csv' ? readCsv(clean, fileName) : format === 'txt' ? readTxt(clean) : readJsonl(clean, format);
-  if (raw.length === 0 && problems.length === 0) throw new InputError(`${fileName}: empty: no prompts found`);
+  if (raw.length === 0 && problems.length === 0) throw new InputError(`${fileName}: no prompts, only blank lines, # comments or a header`);
   if (raw.length > o.maxRows) {
-    throw new InputError(`${fileName}: ${raw.length} rows is over the limit of ${o.maxRows} rows for a prompt set; split the file`);
+    throw new InputError(
+      `${fileName}: ${count(raw.length)} rows is over the limit of ${count(o.maxRows)} rows for a prompt set ` +
+        `(line ${raw[o.maxRows].line} is the first past it); split the file`,
+    );
   }
   const rows: PromptRow[] = [];
   for (const r of raw) {
@@ -126,6 +139,20 @@ function csvDelimiter(headerLine: string): string | null {
   return CSV_DELIMITERS.find(hasPrompt) ?? null;
 }
 
+// Bytes that are not text decode to U+FFFD (not UTF-8) or to control characters (NUL and the like:
+// an image, a zip, UTF-16 read as UTF-8). Tab, line and form feeds are text.
+const isBinaryChar = (c: number): boolean => (c < 0x20 && (c < 0x09 || c > 0x0d)) || c === 0x7f || c === 0xfffd;
+
+function firstBinaryLine(text: string): number | null {
+  let line = 1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x0a) line++;
+    else if (isBinaryChar(c)) return line;
+  }
+  return null;
+}
+
 function firstContentLine(text: string): string | null {
   for (const line of text.split('\n')) {
     const t = line.trim();
@@ -163,12 +190,16 @@ function readJsonl(text: string, format: 'jsonl' | 'geneval'): ReadResult {
     let value: unknown;
     try {
       value = JSON.parse(t);
-    } catch (e) {
-      problems.push(error(line, 'malformed', `not JSON (${(e as Error).message})`));
+    } catch {
+      problems.push(error(line, 'malformed', `not JSON: ${clip(t)}; write one object per line, e.g. ${JSONL_EXAMPLE}`));
       return;
     }
     if (!isRecord(value)) {
-      problems.push(error(line, 'malformed', `expected a JSON object, got ${JSON.stringify(value)}`));
+      problems.push(error(line, 'malformed', `expected a JSON object such as ${JSONL_EXAMPLE}, got ${clip(JSON.stringify(value))}`));
+    } else if (format === 'jsonl' && !('prompt' in value)) {
+      const keys = Object.keys(value);
+      const has = keys.length ? `it has ${clip(keys.map((k) => JSON.stringify(k)).join(', '))}` : 'the object is empty';
+      problems.push(error(line, 'missing_prompt', `no "prompt" field (${has}); write ${JSONL_EXAMPLE}`));
     } else if (format === 'geneval') {
       try {
         const spec = parseSpec(value, 'spec');
@@ -231,6 +262,10 @@ function readCsv(text: string, fileName: string): ReadResult {
       problems.push(error(line, 'malformed', `CSV: ${fields.length} fields but the header has ${header.fields.length}; quote a prompt that contains the delimiter`));
       continue;
     }
+    if (fields.length <= promptAt) {
+      problems.push(error(line, 'missing_prompt', `CSV: ${fields.length} field(s) but the header has ${header.fields.length}, so no "prompt" value`));
+      continue;
+    }
     const tag = tagAt === -1 ? '' : (fields[tagAt] ?? '').trim();
     raw.push({ line, prompt: fields[promptAt], tag: tag === '' ? null : tag, spec: null });
   }
@@ -239,10 +274,19 @@ function readCsv(text: string, fileName: string): ReadResult {
 
 /** Tokenize and length-check one row; a problem if it cannot be scored. */
 function checkRow(r: RawRow, maxWords: number): PromptRow | LineProblem {
-  if (r.prompt === undefined || r.prompt === null) return error(r.line, 'missing_prompt', 'no "prompt" field');
+  if (r.prompt === undefined) return error(r.line, 'missing_prompt', 'no "prompt" field');
   if (typeof r.prompt !== 'string') return error(r.line, 'missing_prompt', `prompt: expected a string, got ${JSON.stringify(r.prompt)}`);
   const prompt = r.prompt.trim();
   if (prompt === '') return error(r.line, 'missing_prompt', 'empty prompt');
+  // Length first: a pasted paragraph is too long whatever its words are (the wording of the
+  // playground's prompt box, so a person reads one message for one mistake).
+  const words = splitWords(prompt);
+  if (words.length > maxWords) return error(r.line, 'too_long', `too long: ${words.length} words, at most ${maxWords}`);
+  // The tokenizer maps "<img>" to its id; in a prompt it would end the prompt early or fake an image.
+  const special = words.findIndex((w) => (SPECIAL_TOKENS as readonly string[]).includes(w));
+  if (special !== -1) {
+    return { ...error(r.line, 'unknown_word', `${JSON.stringify(words[special])} at word ${special + 1} is a special token, not a word; leave it out`), word: words[special], position: special };
+  }
   let ids: number[];
   try {
     ids = encode(prompt);
@@ -250,13 +294,10 @@ function checkRow(r: RawRow, maxWords: number): PromptRow | LineProblem {
     if (!(e instanceof UnknownWordError)) throw e;
     // The tokenizer's own message lists the whole vocabulary; one line per problem is enough here.
     return {
-      ...error(r.line, 'unknown_word', `unknown word ${JSON.stringify(e.word)} at position ${e.position} (0-based) in ${JSON.stringify(prompt)}; the model knows only ShapesWorld's vocabulary`),
+      ...error(r.line, 'unknown_word', `unknown word ${clip(JSON.stringify(e.word))} at word ${e.position + 1} of ${clip(JSON.stringify(prompt))}; the model knows only ShapesWorld words`),
       word: e.word,
       position: e.position,
     };
-  }
-  if (ids.length > maxWords) {
-    return error(r.line, 'too_long', `prompt has ${ids.length} words; the model takes at most ${maxWords}`);
   }
   return { line: r.line, prompt, tag: r.tag, spec: r.spec, words: ids.map((id) => TEXT_VOCABULARY[id]), ids };
 }
@@ -282,5 +323,13 @@ function tryJson(text: string): unknown {
     return undefined;
   }
 }
+
+const JSONL_EXAMPLE = '{"prompt": "a photo of a red circle"}';
+
+/** Quoted file content cut to a readable length: a pasted paragraph or a megabyte line must not swamp a message. */
+const clip = (s: string, max = 60): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+
+const count = (n: number): string => n.toLocaleString('en-US');
+const byteSize = (n: number): string => (n < 1024 * 1024 ? `${count(n)} bytes` : `${Number((n / 1024 / 1024).toFixed(1))} MiB`);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -40,8 +40,7 @@ describe('parsePromptSet: TXT', () => {
     expect(set.problems).toHaveLength(1);
     const p = set.problems[0];
     expect(p).toMatchObject({ line: 2, kind: 'unknown_word', severity: 'error', word: 'hexagon', position: 5 });
-    expect(p.message).toContain('"hexagon"');
-    expect(p.message).toContain('position 5');
+    expect(p.message).toBe('unknown word "hexagon" at word 6 of "a photo of a red hexagon"; the model knows only ShapesWorld words');
     expect(formatProblem('p.txt', p)).toMatch(/^p\.txt:2: unknown word "hexagon"/);
   });
 
@@ -49,7 +48,7 @@ describe('parsePromptSet: TXT', () => {
     const long = Array(10).fill('a circle and').join(' ') + ' a square'; // 32 words
     const set = parsePromptSet(`a photo of a circle\n${long}\n`, 'p.txt');
     expect(problemLines(set)).toEqual([[2, 'too_long']]);
-    expect(set.problems[0].message).toBe('prompt has 32 words; the model takes at most 18');
+    expect(set.problems[0].message).toBe('too long: 32 words, at most 18');
     const tight = parsePromptSet('a photo of a circle\na circle\n', 'p.txt', { maxWords: 3 });
     expect(lines(tight)).toEqual([2]);
     expect(tight.problems[0]).toMatchObject({ line: 1, kind: 'too_long' });
@@ -126,7 +125,7 @@ describe('parsePromptSet: JSONL', () => {
     ]);
     expect(problemLines(set)).toEqual([[3, 'malformed'], [5, 'malformed'], [6, 'missing_prompt'], [7, 'missing_prompt'], [8, 'malformed']]);
     expect(set.problems[0].message).toMatch(/^not JSON/);
-    expect(set.problems[2].message).toBe('no "prompt" field');
+    expect(set.problems[2].message).toBe('no "prompt" field (it has "text"); write {"prompt": "a photo of a red circle"}');
   });
 });
 
@@ -181,9 +180,9 @@ describe('parsePromptSet: GenEval metadata', () => {
 
 describe('parsePromptSet: whole-file errors and limits', () => {
   it('is an InputError naming the file when it is empty or holds only comments', () => {
-    expect(inputError(() => parsePromptSet('', 'empty.txt')).message).toBe('empty.txt: empty: no prompts found');
-    expect(inputError(() => parsePromptSet('\uFEFF# only\n\n  \n', 'c.txt')).message).toBe('c.txt: empty: no prompts found');
-    expect(inputError(() => parsePromptSet('prompt\n\n', 'h.csv')).message).toBe('h.csv: empty: no prompts found');
+    expect(inputError(() => parsePromptSet('', 'empty.txt')).message).toBe('empty.txt: the file is empty; write one prompt per line');
+    expect(inputError(() => parsePromptSet('\uFEFF# only\n\n  \n', 'c.txt')).message).toBe('c.txt: no prompts, only blank lines, # comments or a header');
+    expect(inputError(() => parsePromptSet('prompt\n\n', 'h.csv')).message).toBe('h.csv: no prompts, only blank lines, # comments or a header');
   });
 
   it('is an InputError naming the file and its first problems when no row is valid', () => {
@@ -198,7 +197,7 @@ describe('parsePromptSet: whole-file errors and limits', () => {
       .toBe('big.txt: 100 bytes is over the limit of 50 bytes for a prompt set; split the file');
     expect(inputError(() => parsePromptSet('é'.repeat(30), 'u.txt', { maxBytes: 50 })).message).toMatch(/^u\.txt: 60 bytes/);
     expect(inputError(() => parsePromptSet(text, 'many.txt', { maxRows: 4 })).message)
-      .toBe('many.txt: 5 rows is over the limit of 4 rows for a prompt set; split the file');
+      .toBe('many.txt: 5 rows is over the limit of 4 rows for a prompt set (line 5 is the first past it); split the file');
     expect(parsePromptSet(text, 'ok.txt', { maxRows: 5, maxBytes: 100 }).rows).toHaveLength(5);
   });
 });
