@@ -3,7 +3,8 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ModelConfig } from '../core/model/config.ts';
-import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, decodeAdapter, encodeAdapter } from '../core/model/adapter.ts';
+import { InputError } from '../core/errors.ts';
+import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE, type DecodedAdapter, decodeAdapter, encodeAdapter } from '../core/model/adapter.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
 import type { Weights } from '../core/model/weights.ts';
 import type { GvuState } from '../core/gvu/trainer.ts';
@@ -16,13 +17,25 @@ export function saveAdapter(dir: string, cfg: ModelConfig, lora: LoraConfig, wei
   writeAtomic(join(dir, ADAPTER_WEIGHTS_FILE), files[ADAPTER_WEIGHTS_FILE]);
 }
 
-export function loadAdapter(dir: string, cfg: ModelConfig): { lora: LoraConfig; weights: Weights } {
+/**
+ * An adapter folder through the same checks as an upload in the UI (decodeAdapter: shapes,
+ * NaN/Inf, absurd magnitudes), every refusal naming the folder; warnings go to stderr.
+ */
+export function loadAdapter(dir: string, cfg: ModelConfig): DecodedAdapter {
   const read = (f: string) => {
     const p = join(dir, f);
-    if (!existsSync(p)) throw new Error(`adapter ${dir}: ${f} is missing`);
+    if (!existsSync(p)) throw new InputError(`adapter ${dir}: ${f} is missing`);
     return readFileSync(p);
   };
-  return decodeAdapter({ [ADAPTER_CONFIG_FILE]: read(ADAPTER_CONFIG_FILE).toString('utf8'), [ADAPTER_WEIGHTS_FILE]: new Uint8Array(read(ADAPTER_WEIGHTS_FILE)) }, cfg);
+  let adapter: DecodedAdapter;
+  try {
+    adapter = decodeAdapter({ [ADAPTER_CONFIG_FILE]: read(ADAPTER_CONFIG_FILE).toString('utf8'), [ADAPTER_WEIGHTS_FILE]: new Uint8Array(read(ADAPTER_WEIGHTS_FILE)) }, cfg);
+  } catch (e) {
+    if (e instanceof InputError && !e.message.startsWith(`adapter ${dir}:`)) throw new InputError(`adapter ${dir}: ${e.message}`);
+    throw e;
+  }
+  for (const w of adapter.warnings) console.warn(`warning: adapter ${dir}: ${w}`);
+  return adapter;
 }
 
 export function saveGvuCheckpoint<R>(dir: string, cfg: ModelConfig, lora: LoraConfig, state: GvuState, run: R): void {

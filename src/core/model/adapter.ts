@@ -10,6 +10,7 @@ import type { ModelConfig } from './config.ts';
 import { type LoraConfig, loraShapes, validateLora } from './lora.ts';
 import { paramShapes } from './umm.ts';
 import { type Weights, decodeSafetensors, encodeSafetensors } from './weights.ts';
+import { checkWeightValues } from './weightValues.ts';
 
 export const ADAPTER_CONFIG_FILE = 'adapter_config.json';
 export const ADAPTER_WEIGHTS_FILE = 'adapter_model.safetensors';
@@ -31,6 +32,9 @@ export function encodeAdapter(cfg: ModelConfig, lora: LoraConfig, weights: Weigh
   const want = loraShapes(paramShapes(cfg), lora);
   const problems = shapeProblems(want, weights, (k) => k);
   if (problems.length) throw new InputError(`adapter to save: ${listed(problems)}`);
+  // A poisoned adapter is never written (the trainer's guard should make this unreachable).
+  const { nonFinite } = checkWeightValues(weights);
+  if (nonFinite.length) throw new InputError(`adapter to save: ${listed(nonFinite)}`);
   const tensors: Weights = {};
   for (const [name, [rows, cols]] of Object.entries(want)) {
     tensors[peftTensorName(name)] = tensor('float32', [cols, rows], transpose(weights[name].data, rows, cols));
@@ -56,8 +60,18 @@ export function encodeAdapter(cfg: ModelConfig, lora: LoraConfig, weights: Weigh
   };
 }
 
-/** Read a PEFT LoRA adapter for this model; every mismatch is an InputError naming the field or tensor. */
-export function decodeAdapter(files: Partial<AdapterFiles>, cfg: ModelConfig): { lora: LoraConfig; weights: Weights } {
+export interface DecodedAdapter {
+  readonly lora: LoraConfig;
+  readonly weights: Weights;
+  /** Loaded, but worth a word to the user: weights far beyond what training produces. */
+  readonly warnings: string[];
+}
+
+/**
+ * Read a PEFT LoRA adapter for this model; every mismatch is an InputError naming the field or
+ * tensor, and so is any NaN/Inf or absurdly large weight (weightValues.ts); large ones are warnings.
+ */
+export function decodeAdapter(files: Partial<AdapterFiles>, cfg: ModelConfig): DecodedAdapter {
   const json = files[ADAPTER_CONFIG_FILE];
   const bytes = files[ADAPTER_WEIGHTS_FILE];
   if (typeof json !== 'string') throw new InputError(`adapter: missing ${ADAPTER_CONFIG_FILE}`);
@@ -73,14 +87,26 @@ export function decodeAdapter(files: Partial<AdapterFiles>, cfg: ModelConfig): {
   const want = loraShapes(paramShapes(cfg), lora);
   const peftShapes = Object.fromEntries(Object.entries(want).map(([k, [rows, cols]]) => [peftTensorName(k), [cols, rows]]));
   const problems = shapeProblems(peftShapes, stored, (k) => `${k}${k.endsWith('lora_A.weight') ? ' ([r, in])' : ' ([out, r])'}`);
+  const storedRank = problems.length ? consistentRank(stored, cfg, lora) : null;
+  if (storedRank !== null) {
+    throw new InputError(`${ADAPTER_CONFIG_FILE} says r = ${lora.rank}, but every tensor in ${ADAPTER_WEIGHTS_FILE} has rank ${storedRank}`);
+  }
   if (problems.length) {
     throw new InputError(`${ADAPTER_WEIGHTS_FILE} (r = ${lora.rank}, target_modules ${lora.targets.join(', ')}): ${listed(problems)}`);
   }
+  const values = checkWeightValues(stored);
+  if (values.nonFinite.length) throw new InputError(`${ADAPTER_WEIGHTS_FILE}: ${listed(values.nonFinite)}; an adapter holds finite numbers only`);
+  if (values.tooLarge.length) {
+    throw new InputError(`${ADAPTER_WEIGHTS_FILE}: ${listed(values.tooLarge)}; trained adapters stay far below that (under 2 on this model)`);
+  }
+  const warnings = values.large.length
+    ? [`${ADAPTER_WEIGHTS_FILE}: ${listed(values.large)}; trained adapters stay under 2 on this model, so expect broken images`]
+    : [];
   const weights: Weights = {};
   for (const [name, [rows, cols]] of Object.entries(want)) {
     weights[name] = tensor('float32', [rows, cols], transpose(stored[peftTensorName(name)].data, cols, rows));
   }
-  return { lora, weights };
+  return { lora, weights, warnings };
 }
 
 function readAdapterConfig(json: string): LoraConfig {
@@ -110,6 +136,16 @@ function readAdapterConfig(json: string): LoraConfig {
   } catch (e) {
     throw new InputError(`${where}: target_modules: ${(e as Error).message.replace(/^lora config: /, '')}`);
   }
+}
+
+/** The rank the stored tensors agree on when it is not the config's, else null: the commonest mismatch gets one plain sentence. */
+function consistentRank(stored: Weights, cfg: ModelConfig, lora: LoraConfig): number | null {
+  const a = Object.entries(stored).find(([k]) => k.endsWith('.lora_A.weight'))?.[1];
+  const r = a?.dims[0];
+  if (r === undefined || r === lora.rank || !(r > 0)) return null;
+  const want = loraShapes(paramShapes(cfg), { ...lora, rank: r });
+  const fits = Object.entries(want).every(([k, [rows, cols]]) => stored[peftTensorName(k)]?.dims.join() === [cols, rows].join());
+  return fits && Object.keys(stored).length === Object.keys(want).length ? r : null;
 }
 
 /** Missing, misshapen and unexpected tensors, each named. */

@@ -75,30 +75,41 @@ export function encodeSafetensors(tensors: Record<string, TensorData<'float32'>>
 }
 
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): { tensors: Record<string, TensorData<'float32'>>; metadata: Record<string, string> } {
+  if (bytes.length === 0) throw new Error(`${source}: the file is empty`);
   if (bytes.length < 8) throw new Error(`${source}: too short to be a safetensors file (${bytes.length} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = Number(view.getBigUint64(0, true));
-  if (n > bytes.length - 8) throw new Error(`${source}: header length ${n} exceeds the file (${bytes.length} bytes)`);
+  // safetensors caps its header at 100 MB; a bigger "length" means this is some other kind of file.
+  if (n > 100_000_000) throw new Error(`${source}: not a safetensors file (${otherFormat(bytes)})`);
+  if (n > bytes.length - 8) throw new Error(`${source}: the file is cut short: it has ${bytes.length} bytes, its header alone needs ${8 + n}`);
   let header: Record<string, { dtype: string; shape: number[]; data_offsets: [number, number] }>;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
   } catch (e) {
     throw new Error(`${source}: header is not valid JSON (${(e as Error).message})`);
   }
+  if (!header || typeof header !== 'object' || Array.isArray(header)) throw new Error(`${source}: header is not a JSON object`);
   const base = 8 + n;
   const tensors: Record<string, TensorData<'float32'>> = {};
   let metadata: Record<string, string> = {};
-  for (const [name, info] of Object.entries(header)) {
-    if (name === '__metadata__') {
-      metadata = info as unknown as Record<string, string>;
-      continue;
-    }
+  const entries = Object.entries(header).filter(([name]) => name !== '__metadata__');
+  for (const [name, info] of entries) checkEntry(info, `${source}: tensor ${name}`);
+  // A cut-short file (an interrupted download) is the common case: say what it has and needs.
+  const needed = base + Math.max(0, ...entries.map(([, info]) => info.data_offsets[1]));
+  if (needed > bytes.length) {
+    const [first] = entries.filter(([, info]) => base + info.data_offsets[1] > bytes.length).sort(([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0])[0];
+    throw new Error(`${source}: the file is cut short: it has ${bytes.length} bytes, its header needs ${needed} `
+      + `(${needed - bytes.length} bytes missing, from tensor ${first} on)`);
+  }
+  if (header.__metadata__) metadata = header.__metadata__ as unknown as Record<string, string>;
+  for (const [name, info] of entries) {
     const { dtype, shape, data_offsets: [start, end] } = info;
     const count = shape.reduce((a, b) => a * b, 1);
     const per = dtype === 'F16' ? 2 : dtype === 'F32' ? 4 : 0;
     if (!per) throw new Error(`${source}: tensor ${name} has dtype ${dtype}; only F32 and F16 are supported`);
-    if (end - start !== count * per || base + end > bytes.length) {
-      throw new Error(`${source}: tensor ${name} [${shape.join(', ')}] ${dtype} has ${end - start} bytes at ${start}..${end}, expected ${count * per}`);
+    if (end - start !== count * per) {
+      throw new Error(`${source}: tensor ${name} [${shape.join(', ')}] ${dtype} needs ${count * per} bytes (${count} values of ${per}), `
+        + `but its data_offsets ${start}..${end} hold ${end - start}`);
     }
     const data = new Float32Array(count);
     for (let i = 0; i < count; i++) {
@@ -108,6 +119,28 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): { 
     tensors[name] = tensor('float32', shape, data);
   }
   return { tensors, metadata };
+}
+
+/** A header entry has a dtype, a shape of whole numbers and data offsets start <= end, or the file is malformed. */
+function checkEntry(info: unknown, where: string): asserts info is { dtype: string; shape: number[]; data_offsets: [number, number] } {
+  const e = info as Record<string, unknown> | null;
+  const whole = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+  if (!e || typeof e !== 'object' || typeof e.dtype !== 'string') throw new Error(`${where}: header entry has no dtype`);
+  if (!Array.isArray(e.shape) || !e.shape.every(whole)) throw new Error(`${where}: shape must be a list of whole numbers, got ${JSON.stringify(e.shape)}`);
+  const o = e.data_offsets;
+  if (!Array.isArray(o) || o.length !== 2 || !o.every(whole) || o[0] > o[1]) {
+    throw new Error(`${where}: data_offsets must be [start, end] with 0 <= start <= end, got ${JSON.stringify(o) ?? 'none'}`);
+  }
+}
+
+/** What a file that is not safetensors starts like, for the message. */
+function otherFormat(bytes: Uint8Array): string {
+  const starts = (...sig: number[]) => sig.every((b, i) => bytes[i] === b);
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return 'it is a PNG image';
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return 'it is a zip archive';
+  if (starts(0x1f, 0x8b)) return 'it is gzip-compressed';
+  if (bytes[0] === 0x7b || bytes[0] === 0x5b) return 'it is JSON text';
+  return `its first 8 bytes, ${Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, '0')).join(' ')}, are not a header length`;
 }
 
 /** Check that weights match the config's parameter shapes; names every problem. */

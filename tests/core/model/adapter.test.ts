@@ -84,8 +84,10 @@ describe('PEFT adapters', () => {
     fails(edited(files, { config: { target_modules: ['q_proj'] } }), /adapter_config.json: target_modules: unknown target "q_proj"/);
     fails(edited(files, { config: { fan_in_fan_out: true } }), /fan_in_fan_out is true; only false is supported/);
     fails(edited(files, { config: { use_rslora: true } }), /use_rslora is true/);
-    // wrong rank: the config says 8, the tensors have 4
-    fails(edited(files, { config: { r: 8 } }), /r = 8.*base_model.model.h0.attn.wq.lora_A.weight \(\[r, in\]\) is \[4, 16\], expected \[8, 16\]/);
+    // wrong rank: the config says 8, the tensors have 4 (one sentence); a tensor of another rank among them is named
+    fails(edited(files, { config: { r: 8 } }), /^adapter_config.json says r = 8, but every tensor in adapter_model.safetensors has rank 4$/);
+    fails(edited(files, { tensors: (t) => (t['base_model.model.h0.attn.wq.lora_A.weight'] = randn('float32', [2, 16], 1)) }),
+      /r = 4.*base_model.model.h0.attn.wq.lora_A.weight \(\[r, in\]\) is \[2, 16\], expected \[4, 16\]/);
     // wrong target: a target in the config without tensors, and tensors for a module not listed
     fails(edited(files, { config: { target_modules: ['attn.wq', 'attn.wv', 'mlp.down', 'head_text'] } }),
       /missing base_model.model.head_text.lora_A.weight \(\[r, in\]\) \[4, 16\].*unexpected tensor base_model.model.head_image.lora_A.weight/);
@@ -103,5 +105,7 @@ describe('PEFT adapters', () => {
     expect(() => encodeAdapter(CFG, LORA, partial)).toThrow(/adapter to save: missing lora.h0.attn.wq.A \[16, 4\]/);
     expect(() => encodeAdapter(CFG, { ...LORA, rank: 2 }, w)).toThrow(/lora.h0.attn.wq.A is \[16, 4\], expected \[16, 2\]/);
     expect(() => encodeAdapter(CFG, { ...LORA, targets: ['attn.wq'] }, w)).toThrow(/unexpected tensor lora.h0.attn.wv.A/);
+    w['lora.h1.mlp.down.B'].data[3] = NaN; // a poisoned adapter is never written
+    expect(() => encodeAdapter(CFG, LORA, w)).toThrow('adapter to save: 1 of the 64 values of lora.h1.mlp.down.B is not finite (NaN at [0, 3])');
   });
 });
