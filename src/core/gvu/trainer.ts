@@ -25,6 +25,7 @@ import { REWARD_VARIANTS, type RewardVariant, groupAdvantages } from './reward.t
 import { logProbAt } from './sampleToken.ts';
 import { type GenerationSessions, type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
+import { settingProblems } from './trainSettings.ts';
 
 export interface GvuConfig {
   steps: number; // rollouts (each followed by innerUpdates optimiser steps)
@@ -103,15 +104,26 @@ const GVU_CHOICES: { readonly [K in keyof GvuConfig]?: readonly GvuConfig[K][] }
 
 export function checkGvuConfig(run: GvuConfig): void {
   for (const [key, allowed] of Object.entries(GVU_CHOICES) as [keyof GvuConfig, readonly unknown[]][]) {
-    if (!allowed.includes(run[key])) throw new InputError(`GvU config: ${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(run[key])}`);
+    if (!allowed.includes(run[key])) problems.push(`${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(run[key])}`);
+  }
+  for (const [key, problem] of Object.entries(settingProblems(run))) {
+    problems.push(problem.replace(/^([^:]+):/, `$1 (${key}):`));
   }
 }
 
 export const loraOf = (run: GvuConfig): LoraConfig => validateLora({
+/**
+ * Refuse a config that cannot train, before any session is built or step taken: every numeric
+ * setting against its range (trainSettings.ts, the table the Train view checks as the user types)
+ * and every choice. Each problem names the setting, its config key and what is allowed.
+ */
   rank: run.loraRank,
+  const problems: string[] = [];
   alpha: run.loraAlpha,
   targets: run.loraTargets === 'all' ? LORA_TARGETS : run.loraTargets.split(',').map((t) => t.trim()),
 });
+  if (problems.length === 1) throw new InputError(`GvU config: ${problems[0]}`);
+  if (problems.length) throw new InputError(`GvU config has ${problems.length} problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
 
 export function freshGvuState(cfg: ModelConfig, run: GvuConfig): GvuState {
   const lora = initLora(cfg, loraOf(run), run.seed);
