@@ -81,8 +81,8 @@ export interface GvuLogRow {
   ratioMean: number;
   gradNorm: number;
   skipped: number; // updates refused by the non-finite guard so far
-  seconds: number; // wall time of this step
   skipReason?: string; // why this step's last refused update was refused (absent: none refused)
+  seconds: number; // wall time of this step
 }
 
 export interface GvuHooks {
@@ -102,28 +102,28 @@ const GVU_CHOICES: { readonly [K in keyof GvuConfig]?: readonly GvuConfig[K][] }
   promptSampling: ['by_tag', 'uniform'],
 };
 
+/**
+ * Refuse a config that cannot train, before any session is built or step taken: every numeric
+ * setting against its range (trainSettings.ts, the table the Train view checks as the user types)
+ * and every choice. Each problem names the setting, its config key and what is allowed.
+ */
 export function checkGvuConfig(run: GvuConfig): void {
+  const problems: string[] = [];
   for (const [key, allowed] of Object.entries(GVU_CHOICES) as [keyof GvuConfig, readonly unknown[]][]) {
     if (!allowed.includes(run[key])) problems.push(`${key} must be one of ${allowed.join(', ')}; got ${JSON.stringify(run[key])}`);
   }
   for (const [key, problem] of Object.entries(settingProblems(run))) {
     problems.push(problem.replace(/^([^:]+):/, `$1 (${key}):`));
   }
+  if (problems.length === 1) throw new InputError(`GvU config: ${problems[0]}`);
+  if (problems.length) throw new InputError(`GvU config has ${problems.length} problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
 }
 
 export const loraOf = (run: GvuConfig): LoraConfig => validateLora({
-/**
- * Refuse a config that cannot train, before any session is built or step taken: every numeric
- * setting against its range (trainSettings.ts, the table the Train view checks as the user types)
- * and every choice. Each problem names the setting, its config key and what is allowed.
- */
   rank: run.loraRank,
-  const problems: string[] = [];
   alpha: run.loraAlpha,
   targets: run.loraTargets === 'all' ? LORA_TARGETS : run.loraTargets.split(',').map((t) => t.trim()),
 });
-  if (problems.length === 1) throw new InputError(`GvU config: ${problems[0]}`);
-  if (problems.length) throw new InputError(`GvU config has ${problems.length} problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
 
 export function freshGvuState(cfg: ModelConfig, run: GvuConfig): GvuState {
   const lora = initLora(cfg, loraOf(run), run.seed);
@@ -245,6 +245,7 @@ export async function trainGvu(
         ...base,
       };
       let stats = { loss: NaN, kl: NaN, clipFrac: NaN, ratioMean: NaN, gradNorm: NaN };
+      let skipReason: string | undefined;
       for (let k = 0; k < run.innerUpdates; k++) {
         const out = await s.grpo.run({ ...feeds, ...state.lora });
         const grads = Object.fromEntries(names.map((name) => [name, out[`grad.${name}`].data as Float32Array]));
@@ -273,10 +274,10 @@ export async function trainGvu(
           rewardStd: Math.sqrt(ro.rewards.reduce((a, x) => a + (x - mean) ** 2, 0) / b),
           judgePass: ro.pass.filter(Boolean).length / b,
           judgeStrict: ro.strict.filter(Boolean).length / b,
-      let skipReason: string | undefined;
           rolloutAuc: withinGroupAuc(groups).auc,
           ...stats,
           skipped,
+          ...(skipReason ? { skipReason } : {}),
           seconds: (performance.now() - t0) / 1000,
         });
       }
@@ -289,4 +290,3 @@ export async function trainGvu(
   }
   return state;
 }
-          ...(skipReason ? { skipReason } : {}),
