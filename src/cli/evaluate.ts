@@ -19,8 +19,8 @@ import { createNodeSession } from '../core/runtime/node.ts';
 import type { Spec } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
+import { flag, parseFlags } from './flags.ts';
 import { loadPromptSet } from './promptSets.ts';
-import { resolveRunConfig } from './runConfig.ts';
 import { createGenerationSessions } from './generationSessions.ts';
 
 export interface PolicyEval {
@@ -103,22 +103,22 @@ export async function evaluatePolicy(
   };
 }
 
-const DEFAULTS = {
-  model: 'public/models/tiny-umm',
-  adapter: '', // PEFT adapter directory; empty = the base model
-  prompts: 'test',
-  seedSets: 3,
-  groupSize: 8,
-  scenesPerPrompt: 4,
-  out: '',
-};
+export const EVAL_FLAGS = {
+  model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
+  adapter: flag.input('', 'dir', 'adapter directory', 'PEFT adapter directory (default: none, the base model)'),
+  prompts: flag.string('test', 'SET|FILE', 'prompt set to evaluate on'),
+  seedSets: flag.integer(3, 'generation seed sets (the interval is over these)', { min: 1 }),
+  groupSize: flag.integer(8, 'images per prompt per seed set', { min: 1 }),
+  scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the understanding ranking', { min: 1 }),
+  out: flag.output('', 'FILE', 'also write the result as JSON here (default: print only)'),
+} as const;
 
 export async function evalCommand(argv: string[]): Promise<void> {
-  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
-  if (rest.length) throw new Error(`eval: unknown arguments ${rest.join(' ')}`);
+  const o = parseFlags('eval', EVAL_FLAGS, argv);
   const { cfg, weights } = loadModel(o.model);
   const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
-  const r = await evaluatePolicy(cfg, weights, adapter, loadPromptSet(o.prompts), o);
+  const specs = loadPromptSet(o.prompts);
+  const r = await evaluatePolicy(cfg, weights, adapter, specs, o);
   console.log(JSON.stringify(r, null, 2));
   if (o.out) {
     mkdirSync(dirname(o.out), { recursive: true });

@@ -11,38 +11,40 @@ import type { Spec } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { type PolicyEval, evaluatePolicy } from './evaluate.ts';
 import { loadModel } from './modelFiles.ts';
+import { type FlagValues, flag, parseFlags } from './flags.ts';
+import { GVU_FLAGS } from './gvuFlags.ts';
+import { withOutputDir } from './outputDir.ts';
 import { loadPromptSet } from './promptSets.ts';
-import { resolveRunConfig } from './runConfig.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
 import { type Series, lineChartSvg } from './svgChart.ts';
-import { TRAIN_CLI_DEFAULTS, type TrainCliConfig, runTraining } from './train.ts';
+import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, type TrainCliConfig, runTraining } from './train.ts';
 
-const DEFAULTS = {
-  model: 'public/models/tiny-umm',
-  out: 'runs/experiment', // per-run directories
-  results: 'docs/results', // gvu.json and plots/
-  steps: 150, // GRPO steps per run (the same budget for every run)
-  promptsPerStep: 16, // P; the G=2 ablation uses P*G/2 prompts so images per step stay equal
-  groupSize: 8,
-  lr: 3e-4, // Adam on the adapter (1e-3 drifted: KL 0.22/token, test -6%)
-  beta: 0.1, // KL coefficient (the paper's 0.03 with lr 1e-3 lost the held-out colour bindings)
-  prompts: 'train', // RL prompts: a set in public/data/prompts (train, pool) or a .jsonl path
-  promptSampling: 'uniform', // or by_tag (a category first, then a prompt)
-  evalEvery: 25, // validation ShapesEval every N steps of each run
-  checkpointEvery: 25,
-  snapshotEvery: 0, // keep adapters every N steps and score each on the test prompts (one seed set): a budget curve
-  seeds: '0,1,2', // GvU seeds
-  runs: 'gvu,judge,coevolve,sequence,g2', // which kinds of run
-  seedSets: 3, // evaluation seed sets
-  evalGroupSize: 8,
-  scenesPerPrompt: 4,
-};
+export const EXPERIMENT_FLAGS = {
+  model: TRAIN_FLAGS.model,
+  out: flag.output('runs/experiment', 'DIR', 'per-run folders (runs there are resumed, or skipped when their adapter exists)'),
+  results: flag.output('docs/results', 'DIR', 'gvu.json and plots/'),
+  steps: { ...GVU_FLAGS.steps, default: 150, help: 'GRPO steps per run (the same budget for every run)' },
+  promptsPerStep: { ...GVU_FLAGS.promptsPerStep, default: 16, help: 'P; the G=2 ablation uses P*G/2 prompts so images per step stay equal' },
+  groupSize: { ...GVU_FLAGS.groupSize, default: 8 },
+  lr: { ...GVU_FLAGS.lr, default: 3e-4, help: 'Adam on the adapter (1e-3 drifted: KL 0.22/token, test -6%)' },
+  beta: { ...GVU_FLAGS.beta, default: 0.1, help: 'KL coefficient (the paper\'s 0.03 with lr 1e-3 lost the held-out colour bindings)' },
+  prompts: TRAIN_FLAGS.prompts,
+  promptSampling: GVU_FLAGS.promptSampling,
+  evalEvery: { ...GVU_FLAGS.evalEvery, default: 25, help: 'validation ShapesEval every N steps of each run (0 = never)' },
+  checkpointEvery: { ...GVU_FLAGS.checkpointEvery, default: 25 },
+  snapshotEvery: { ...TRAIN_FLAGS.snapshotEvery, help: 'keep adapters every N steps and score each on the test prompts (one seed set): a budget curve' },
+  seeds: flag.integers([0, 1, 2], 'GvU seeds', { min: 0 }),
+  runs: flag.choices(['gvu', 'judge', 'coevolve', 'sequence', 'g2'], ['gvu', 'judge', 'coevolve', 'sequence', 'g2'], 'which kinds of run'),
+  seedSets: flag.integer(3, 'evaluation seed sets', { min: 1 }),
+  evalGroupSize: flag.integer(8, 'images per test prompt per seed set', { min: 1 }),
+  scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the understanding ranking', { min: 1 }),
+} as const;
+type ExperimentConfig = FlagValues<typeof EXPERIMENT_FLAGS>;
 
 type Plan = { name: string; kind: string; seed: number; overrides: Partial<TrainCliConfig> };
 
-function plan(o: typeof DEFAULTS): Plan[] {
-  const seeds = o.seeds.split(',').map(Number);
-  const kinds = o.runs.split(',');
+function plan(o: ExperimentConfig): Plan[] {
+  const { seeds, runs: kinds } = o;
   const p: Plan[] = [];
   if (kinds.includes('gvu')) for (const s of seeds) p.push({ name: `gvu-s${s}`, kind: 'gvu', seed: s, overrides: {} });
   if (kinds.includes('judge')) p.push({ name: 'judge-s0', kind: 'judge_reward_control', seed: 0, overrides: { reward: 'judge' } });
@@ -55,10 +57,14 @@ function plan(o: typeof DEFAULTS): Plan[] {
 }
 
 export async function experimentCommand(argv: string[]): Promise<void> {
-  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
-  if (rest.length) throw new Error(`experiment: unknown arguments ${rest.join(' ')}`);
+  const o = parseFlags('experiment', EXPERIMENT_FLAGS, argv);
   const { cfg, weights } = loadModel(o.model);
   const test = loadPromptSet('test');
+  loadPromptSet(o.prompts); // a bad --prompts is refused before any folder is made
+  await withOutputDir(o.out, () => runExperiment(o, argv, cfg, weights, test));
+}
+
+async function runExperiment(o: ExperimentConfig, argv: string[], cfg: ModelConfig, weights: Weights, test: Spec[]): Promise<void> {
   const evalOpts = { seedSets: o.seedSets, groupSize: o.evalGroupSize, scenesPerPrompt: o.scenesPerPrompt };
   const runs = plan(o);
 
@@ -68,7 +74,7 @@ export async function experimentCommand(argv: string[]): Promise<void> {
     console.log(`\n== training ${r.name}`);
     await runTraining({
       ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
-      lr: o.lr, beta: o.beta, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery, snapshotEvery: o.snapshotEvery, prompts: o.prompts, promptSampling: o.promptSampling as TrainCliConfig['promptSampling'], seed: r.seed, ...r.overrides,
+      lr: o.lr, beta: o.beta, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery, snapshotEvery: o.snapshotEvery, prompts: o.prompts, promptSampling: o.promptSampling, seed: r.seed, ...r.overrides,
     });
   }
 
@@ -150,7 +156,7 @@ interface CurvePoint {
  * adapter the run kept in snapshots/: how result and side effect grow with budget. Read, never used
  * to pick a run or a step.
  */
-async function testCurve(cfg: ModelConfig, base: Weights, dir: string, test: Spec[], o: typeof DEFAULTS): Promise<CurvePoint[]> {
+async function testCurve(cfg: ModelConfig, base: Weights, dir: string, test: Spec[], o: ExperimentConfig): Promise<CurvePoint[]> {
   const snaps = join(dir, 'snapshots');
   if (!existsSync(snaps)) return [];
   const steps = readdirSync(snaps).flatMap((d) => (/^step-\d+$/.test(d) ? [Number(d.slice(5))] : [])).sort((a, b) => a - b);
@@ -176,7 +182,7 @@ async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
 
 const COLORS = ['#4f46e5', '#0891b2', '#dc2626', '#16a34a', '#ca8a04', '#7c3aed', '#db2777']; // neighbours far apart in hue
 
-function writePlots(o: typeof DEFAULTS, runs: Plan[]): void {
+function writePlots(o: ExperimentConfig, runs: Plan[]): void {
   const k = Math.max(5, Math.round(o.steps / 40)); // about 40 points per curve whatever the run length
   const smooth = (pts: [number, number][]) => pts.map(([x], i) => [x, pts.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)] as [number, number]);
   const series = (key: string, file = 'log.jsonl', sm = true): Series[] =>

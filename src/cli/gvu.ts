@@ -1,33 +1,57 @@
-// The Node command line: `npm run gvu -- <command> [--key=value ...]`.
-import { evalCommand } from './evaluate.ts';
-import { experimentCommand } from './experiment.ts';
-import { modelReportCommand } from './modelReport.ts';
-import { pretrainCommand } from './pretrain.ts';
-import { scoreCommand } from './score.ts';
-import { trainCommand } from './train.ts';
-import { transferCommand } from './transfer.ts';
+// The Node command line: `npm run gvu -- <command> [--key=value ...]`. Bad input (a flag, a file)
+// ends with its message alone and exit code 2; anything else is a bug and keeps its stack trace.
+import { InputError } from '../core/errors.ts';
+import { EVAL_FLAGS, evalCommand } from './evaluate.ts';
+import { EXPERIMENT_FLAGS, experimentCommand } from './experiment.ts';
+import { flagHelp } from './flagHelp.ts';
+import type { FlagTable } from './flags.ts';
+import { MODEL_REPORT_FLAGS, modelReportCommand } from './modelReport.ts';
+import { PRETRAIN_FLAGS, pretrainCommand } from './pretrain.ts';
+import { SCORE_FLAGS, scoreCommand } from './score.ts';
+import { TRAIN_FLAGS, trainCommand } from './train.ts';
+import { TRANSFER_FLAGS, transferCommand } from './transfer.ts';
 
-const COMMANDS: Record<string, (argv: string[]) => Promise<void>> = {
-  pretrain: pretrainCommand,
-  'model-report': modelReportCommand,
-  train: trainCommand,
-  eval: evalCommand,
-  experiment: experimentCommand,
-  score: scoreCommand,
-  transfer: transferCommand,
+const COMMANDS: Record<string, { flags: FlagTable; run: (argv: string[]) => Promise<void> }> = {
+  pretrain: { flags: PRETRAIN_FLAGS, run: pretrainCommand },
+  'model-report': { flags: MODEL_REPORT_FLAGS, run: modelReportCommand },
+  train: { flags: TRAIN_FLAGS, run: trainCommand },
+  eval: { flags: EVAL_FLAGS, run: evalCommand },
+  experiment: { flags: EXPERIMENT_FLAGS, run: experimentCommand },
+  score: { flags: SCORE_FLAGS, run: scoreCommand },
+  transfer: { flags: TRANSFER_FLAGS, run: transferCommand },
 };
 
-async function main(): Promise<void> {
-  const [cmd, ...argv] = process.argv.slice(2);
-  const run = cmd ? COMMANDS[cmd] : undefined;
-  if (!run) {
-    console.error(`usage: npm run gvu -- <command> [--key=value ...]\ncommands: ${Object.keys(COMMANDS).join(', ')}`);
-    process.exit(2);
+const USAGE = `usage: npm run gvu -- <command> [--key=value ...]; npm run gvu -- <command> --help lists its flags\ncommands: ${Object.keys(COMMANDS).join(', ')}`;
+
+/** The user's mistake, said in words: our InputErrors, and the OS refusing a file (ENOENT, EACCES, ENOSPC). */
+const isUserError = (e: unknown): e is Error =>
+  e instanceof InputError || (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'syscall' in e);
+
+async function main(args: string[]): Promise<number> {
+  const [name, ...argv] = args;
+  const cmd = name === undefined ? undefined : COMMANDS[name];
+  if (!cmd) {
+    console.error(name === undefined || name === '--help' ? USAGE : `unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    return name === '--help' ? 0 : 2;
   }
-  await run(argv);
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(flagHelp(name, cmd.flags));
+    return 0;
+  }
+  try {
+    await cmd.run(argv);
+    return 0;
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    console.error(`gvu ${name}: ${e.message}`);
+    return 2;
+  }
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? `${e.name}: ${e.message}` : e);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.stack : e);
+    process.exit(1);
+  },
+);

@@ -17,24 +17,23 @@ import { mulberry32 } from '../core/tensor.ts';
 import { type Spec, renderTokens, sampleSceneForSpec, sceneToTokens } from '../core/world/index.ts';
 import { evaluatePolicy } from './evaluate.ts';
 import { loadCheckpoint, loadModel } from './modelFiles.ts';
+import { flag, parseFlags } from './flags.ts';
 import { loadPromptSet } from './promptSets.ts';
-import { resolveRunConfig } from './runConfig.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
 import { createGenerationSessions } from './generationSessions.ts';
 
-const DEFAULTS = {
-  model: 'public/models/tiny-umm', // model directory, or a checkpoint directory (has state.json)
-  prompts: 'test', // prompt set to measure on
-  seedSets: 3, // generation seed sets (the interval is over these)
-  groupSize: 8, // images per prompt per seed set
-  scenesPerPrompt: 4, // held-out renders per prompt for the understanding ranking
-  trainLog: 'runs/pretrain/log.jsonl', // for train_minutes, when present
-  out: 'docs/results/model.json',
-};
+export const MODEL_REPORT_FLAGS = {
+  model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'model directory, or a checkpoint directory (has state.json)'),
+  prompts: flag.string('test', 'SET|FILE', 'prompt set to measure on'),
+  seedSets: flag.integer(3, 'generation seed sets (the interval is over these)', { min: 1 }),
+  groupSize: flag.integer(8, 'images per prompt per seed set', { min: 1 }),
+  scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the understanding ranking', { min: 1 }),
+  trainLog: flag.string('runs/pretrain/log.jsonl', 'FILE', 'pretraining log for train_minutes, read when present'),
+  out: flag.output('docs/results/model.json', 'FILE', 'the report'),
+} as const;
 
 export async function modelReportCommand(argv: string[]): Promise<void> {
-  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
-  if (rest.length) throw new Error(`model-report: unknown arguments ${rest.join(' ')}`);
+  const o = parseFlags('model-report', MODEL_REPORT_FLAGS, argv);
   const fromCkpt = existsSync(join(o.model, 'state.json')) ? loadCheckpoint(o.model) : null;
   const { cfg, weights } = fromCkpt ?? loadModel(o.model);
   const specs = loadPromptSet(o.prompts);

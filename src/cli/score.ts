@@ -10,47 +10,60 @@ import { judge } from '../core/eval/judge.ts';
 import { serializeModel } from '../core/graph/index.ts';
 import { GVU_SAMPLING, sampleImages } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
-import { type RewardVariant } from '../core/gvu/reward.ts';
-import { formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
+import { REWARD_VARIANTS } from '../core/gvu/reward.ts';
+import { InputError } from '../core/errors.ts';
+import { decodeText } from '../core/io/decodeText.ts';
+import { type PromptSet, formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
 import { type ScoredRow, resultsToCsv, resultsToJsonl } from '../core/io/results.ts';
+import type { ModelConfig } from '../core/model/config.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
+import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { BOS_ID, IMAGE_SIZE, IMG_ID, lookupSpec, renderTokens } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
+import { type FlagValues, flag, parseFlags } from './flags.ts';
+import { withOutputDir } from './outputDir.ts';
 import { loadPromptSets } from './promptSets.ts';
-import { resolveRunConfig } from './runConfig.ts';
 import { createGenerationSessions } from './generationSessions.ts';
 
-const DEFAULTS = {
-  prompts: 'public/data/prompts/test.jsonl', // any prompt-set file
-  model: 'public/models/tiny-umm',
-  adapter: '', // PEFT adapter directory; empty = base model
-  groupSize: 4, // images per prompt
-  seed: 0, // image k of prompt row i uses seed + i * groupSize + k
-  variant: 'geomean', // reward variant: geomean | mean_p | min_p | content_words
-  includeEos: false,
-  teacher: 'frozen', // frozen base | policy (base + adapter)
-  images: true, // write PNGs
-  out: '', // default runs/score/<prompt file name>
-};
+export const SCORE_FLAGS = {
+  prompts: flag.input('public/data/prompts/test.jsonl', 'file', 'prompt file', 'any prompt-set file: TXT, CSV, JSONL or GenEval metadata (UTF-8 or UTF-16)'),
+  model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
+  adapter: flag.input('', 'dir', 'adapter directory', 'PEFT adapter directory (default: none, the base model)'),
+  groupSize: flag.integer(4, 'images per prompt', { min: 1, max: 64 }),
+  seed: flag.integer(0, 'image k of prompt row i uses seed + i * groupSize + k', { min: 0 }),
+  variant: flag.choice(REWARD_VARIANTS, 'geomean', 'how word probabilities make the reward'),
+  includeEos: flag.boolean(false, 'score the end-of-sequence token too'),
+  teacher: flag.choice(['frozen', 'policy'], 'frozen', 'the scorer: frozen base, or the policy (base + adapter; needs --adapter)'),
+  images: flag.boolean(true, 'write PNGs'),
+  out: flag.output('', 'DIR', 'results folder (default: runs/score/<prompt file name>)'),
+} as const;
+type ScoreConfig = FlagValues<typeof SCORE_FLAGS>;
 
 export async function scoreCommand(argv: string[]): Promise<void> {
-  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
-  if (rest.length) throw new Error(`score: unknown arguments ${rest.join(' ')}`);
+  const o = parseFlags('score', SCORE_FLAGS, argv);
+  if (o.teacher === 'policy' && !o.adapter) throw new InputError('--teacher=policy scores with base + adapter; give --adapter=DIR too');
+  // Everything that can be refused is read before the results folder exists.
+  const set = parsePromptSet(decodeText(readFileSync(o.prompts)), o.prompts);
+  const { cfg, weights: base } = loadModel(o.model);
+  const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
   const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
-  const set = parsePromptSet(readFileSync(o.prompts, 'utf8'), o.prompts);
-  mkdirSync(join(out, 'images'), { recursive: true });
+  await withOutputDir(out, () => scoreInto(o, out, set, cfg, base, adapter));
+}
+
+async function scoreInto(
+  o: ScoreConfig, out: string, set: PromptSet, cfg: ModelConfig, base: Weights, adapter: ReturnType<typeof loadAdapter> | null,
+): Promise<void> {
+  if (o.images) mkdirSync(join(out, 'images'), { recursive: true });
   const problems = set.problems.map((p) => formatProblem(o.prompts, p));
   writeFileSync(join(out, 'problems.txt'), problems.join('\n') + (problems.length ? '\n' : ''));
   for (const p of problems) console.warn(p);
   console.log(`${set.rows.length} prompts (${set.format}), ${set.problems.length} problems`);
 
-  const { cfg, weights: base } = loadModel(o.model);
-  const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
   const policy = { ...base, ...(adapter?.weights ?? {}) };
   const sessions = await createGenerationSessions(cfg, adapter?.lora);
-  const teacherIsPolicy = o.teacher === 'policy' && adapter;
+  const teacherIsPolicy = o.teacher === 'policy' && adapter !== null;
   const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy ? { lora: adapter.lora } : {})));
   // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the
   // grammar (promptToSpec), so they are judged too.
@@ -66,7 +79,7 @@ export async function scoreCommand(argv: string[]): Promise<void> {
     const samples = await sampleImages(cfg, policy, sessions, chunk.map((r) => [BOS_ID, ...r.ids, IMG_ID]), { ...GVU_SAMPLING, groupSize: g, seeds });
     const images = samples.map((x) => renderTokens(x.codes));
     const rewards = await scoreImages(cfg, teacherIsPolicy ? policy : base, scorer, samples.map((x, k) => ({ image: images[k], prompt: chunk[x.prompt].words.join(' ') })), {
-      variant: o.variant as RewardVariant, includeEos: o.includeEos,
+      variant: o.variant, includeEos: o.includeEos,
     });
     samples.forEach((x, k) => {
       const row = chunk[x.prompt];

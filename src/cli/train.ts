@@ -3,44 +3,55 @@
 // node. Logs every step to <out>/log.jsonl, validation judge scores to <out>/eval.jsonl,
 // checkpoints to <out>/checkpoint (resumed automatically), the final adapter to <out>/adapter, and
 // with --snapshotEvery=N the adapter at every N steps to <out>/snapshots/step-N (budget curves).
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { GVU_DEFAULTS, type GvuConfig, freshGvuState, loraOf, trainGvu, validationScore } from '../core/gvu/trainer.ts';
+import { InputError } from '../core/errors.ts';
+import { type GvuConfig, checkGvuConfig, freshGvuState, loraOf, trainGvu, validationScore } from '../core/gvu/trainer.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
+import type { ModelConfig } from '../core/model/config.ts';
+import type { LoraConfig } from '../core/model/lora.ts';
+import type { Weights } from '../core/model/weights.ts';
+import type { Spec } from '../core/world/index.ts';
 import { loadGvuCheckpoint, saveAdapter, saveGvuCheckpoint } from './adapterFiles.ts';
+import { type FlagValues, flag, flagDefaults, parseFlags } from './flags.ts';
+import { GVU_FLAGS } from './gvuFlags.ts';
 import { loadModel } from './modelFiles.ts';
+import { withOutputDir } from './outputDir.ts';
 import { loadPromptSet } from './promptSets.ts';
-import { resolveRunConfig } from './runConfig.ts';
 
-export const TRAIN_CLI_DEFAULTS = {
-  ...GVU_DEFAULTS,
-  model: 'public/models/tiny-umm', // base model directory
-  prompts: 'train', // prompt set (name in public/data/prompts or a .jsonl path)
-  val: 'val', // validation prompt set for evalEvery
-  snapshotEvery: 0, // also keep the adapter at every multiple of this step in <out>/snapshots/step-N (0 = off)
-  out: 'runs/gvu/default',
-};
-export type TrainCliConfig = typeof TRAIN_CLI_DEFAULTS;
+export const TRAIN_FLAGS = {
+  ...GVU_FLAGS,
+  model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
+  prompts: flag.string('train', 'SET|FILE', 'RL prompts: a set in public/data/prompts (train, pool) or a spec .jsonl file'),
+  val: flag.string('val', 'SET|FILE', 'validation prompt set for evalEvery'),
+  snapshotEvery: flag.integer(0, 'also keep the adapter at every multiple of this step in <out>/snapshots/step-N (0 = off)', { min: 0 }),
+  out: flag.output('runs/gvu/default', 'DIR', 'run folder: logs, checkpoint (resumed when present), adapter'),
+} as const;
+export const TRAIN_CLI_DEFAULTS = flagDefaults(TRAIN_FLAGS);
+export type TrainCliConfig = FlagValues<typeof TRAIN_FLAGS>;
 
 export async function trainCommand(argv: string[]): Promise<void> {
-  const { config: run, rest } = resolveRunConfig<TrainCliConfig>(TRAIN_CLI_DEFAULTS, argv);
-  if (rest.length) throw new Error(`train: unknown arguments ${rest.join(' ')}`);
-  await runTraining(run);
+  await runTraining(parseFlags('train', TRAIN_FLAGS, argv));
 }
 
 export async function runTraining(run: TrainCliConfig): Promise<void> {
+  checkGvuConfig(run);
   if (run.snapshotEvery % run.checkpointEvery !== 0) {
-    throw new Error(`train: snapshotEvery (${run.snapshotEvery}) must be a multiple of checkpointEvery (${run.checkpointEvery}); snapshots are taken at checkpoints`);
+    throw new InputError(`snapshotEvery (${run.snapshotEvery}) must be a multiple of checkpointEvery (${run.checkpointEvery}); snapshots are taken at checkpoints`);
   }
+  // Everything that can be refused is read before the run folder exists.
+  const lora = loraOf(run);
   const { cfg, weights: base } = loadModel(run.model);
   const train = loadPromptSet(run.prompts);
   const val = loadPromptSet(run.val);
+  await withOutputDir(run.out, () => trainInto(run, lora, cfg, base, train, val));
+}
+
+async function trainInto(run: TrainCliConfig, lora: LoraConfig, cfg: ModelConfig, base: Weights, train: Spec[], val: Spec[]): Promise<void> {
   const ckDir = join(run.out, 'checkpoint');
-  mkdirSync(run.out, { recursive: true });
   const resumed = loadGvuCheckpoint<GvuConfig>(ckDir, cfg);
   const state = resumed?.state ?? freshGvuState(cfg, run);
   console.log(resumed ? `resuming ${ckDir} at step ${state.step}` : `new GvU run in ${run.out}`);
-  const lora = loraOf(run);
   let stop = false;
   process.once('SIGINT', () => {
     console.log('\nstopping: saving a checkpoint');

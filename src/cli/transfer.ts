@@ -4,7 +4,7 @@
 // same category that no run trains on). Writes docs/results/transfer.json.
 // A result on the held-out test prompts needs the sibling gain; a train gain alone is memorisation.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
 import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
@@ -12,29 +12,32 @@ import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
 import type { Weights } from '../core/model/weights.ts';
 import { mulberry32 } from '../core/tensor.ts';
-import { type Spec, promptSetJsonl, shuffled } from '../core/world/index.ts';
+import { type Spec, TAGS, promptSetJsonl, shuffled } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
+import { InputError } from '../core/errors.ts';
+import { type FlagValues, flag, parseFlags } from './flags.ts';
+import { GVU_FLAGS } from './gvuFlags.ts';
+import { withOutputDir } from './outputDir.ts';
 import { loadPromptSet } from './promptSets.ts';
-import { resolveRunConfig } from './runConfig.ts';
-import { TRAIN_CLI_DEFAULTS, runTraining } from './train.ts';
+import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, runTraining } from './train.ts';
 import { createGenerationSessions } from './generationSessions.ts';
 
-const DEFAULTS = {
-  model: 'public/models/tiny-umm',
-  pool: 'pool', // prompts to draw from
-  category: 'color_pos',
-  sizes: '16,64,256', // K: trained prompts per run
-  siblings: 32, // held-out prompts of the category, shared by every run
-  steps: 60, // GRPO steps per run (16 prompts x G = 8 each)
-  lr: 1e-3,
-  beta: 0.03,
-  reward: 'intrinsic', // or 'judge' (the control)
-  seed: 0,
-  evalGroupSize: 16, // images per prompt for the pass rates
-  out: 'runs/transfer',
-  results: 'docs/results/transfer.json',
-};
+export const TRANSFER_FLAGS = {
+  model: TRAIN_FLAGS.model,
+  pool: flag.string('pool', 'SET|FILE', 'prompts to draw from'),
+  category: flag.choice(TAGS, 'color_pos', 'the category trained on and measured'),
+  sizes: flag.integers([16, 64, 256], 'K: trained prompts per run', { min: 1 }),
+  siblings: flag.integer(32, 'held-out prompts of the category, shared by every run', { min: 1 }),
+  steps: { ...GVU_FLAGS.steps, default: 60, help: 'GRPO steps per run (16 prompts x G = 8 each)' },
+  lr: GVU_FLAGS.lr,
+  beta: GVU_FLAGS.beta,
+  reward: GVU_FLAGS.reward,
+  seed: GVU_FLAGS.seed,
+  evalGroupSize: flag.integer(16, 'images per prompt for the pass rates', { min: 1 }),
+  out: flag.output('runs/transfer', 'DIR', 'per-K run folders (resumed, or skipped when their adapter exists)'),
+  results: flag.output('docs/results/transfer.json', 'FILE', 'the pass rates'),
+} as const;
 
 /** A policy's judge pass rate on prompt sets: evalGroupSize images per prompt, seed set 0; one pair of sessions for all sets. */
 async function passRates(cfg: ModelConfig, weights: Weights, lora: LoraConfig | undefined, sets: Spec[][], g: number): Promise<number[]> {
@@ -52,16 +55,17 @@ async function passRates(cfg: ModelConfig, weights: Weights, lora: LoraConfig | 
 }
 
 export async function transferCommand(argv: string[]): Promise<void> {
-  const { config: o, rest } = resolveRunConfig(DEFAULTS, argv);
-  if (rest.length) throw new Error(`transfer: unknown arguments ${rest.join(' ')}`);
-  if (o.reward !== 'intrinsic' && o.reward !== 'judge') throw new Error(`transfer: reward must be intrinsic or judge, got ${o.reward}`);
+  const o = parseFlags('transfer', TRANSFER_FLAGS, argv);
   const { cfg, weights } = loadModel(o.model);
-  const sizes = o.sizes.split(',').map(Number);
   const all = shuffled(mulberry32(o.seed + 17), loadPromptSet(o.pool).filter((s) => s.tag === o.category));
-  const need = o.siblings + Math.max(...sizes);
-  if (all.length < need) throw new Error(`transfer: ${o.pool} has ${all.length} ${o.category} prompts; siblings + largest K need ${need}`);
+  const need = o.siblings + Math.max(...o.sizes);
+  if (all.length < need) throw new InputError(`${o.pool} has ${all.length} ${o.category} prompts; siblings + largest K need ${need}`);
+  await withOutputDir(o.out, () => runTransfer(o, argv, cfg, weights, all));
+}
+
+async function runTransfer(o: FlagValues<typeof TRANSFER_FLAGS>, argv: string[], cfg: ModelConfig, weights: Weights, all: Spec[]): Promise<void> {
+  const sizes = o.sizes;
   const siblings = all.slice(0, o.siblings);
-  mkdirSync(o.out, { recursive: true });
   writeFileSync(join(o.out, 'siblings.jsonl'), promptSetJsonl(siblings));
 
   const trainedSets = sizes.map((k) => all.slice(o.siblings, o.siblings + k));
@@ -72,15 +76,16 @@ export async function transferCommand(argv: string[]): Promise<void> {
     const trained = trainedSets[i];
     const perStep = Math.min(TRAIN_CLI_DEFAULTS.promptsPerStep, k);
     const dir = join(o.out, `${o.reward}-k${k}`);
-    mkdirSync(dir, { recursive: true });
     const prompts = join(dir, 'prompts.jsonl');
-    writeFileSync(prompts, promptSetJsonl(trained));
-    if (!existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) {
-      await runTraining({
-        ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, prompts, steps: o.steps, lr: o.lr, beta: o.beta,
-        reward: o.reward, seed: o.seed, promptsPerStep: perStep, evalEvery: 0,
-      });
-    }
+    await withOutputDir(dir, async () => {
+      writeFileSync(prompts, promptSetJsonl(trained));
+      if (!existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) {
+        await runTraining({
+          ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, prompts, steps: o.steps, lr: o.lr, beta: o.beta,
+          reward: o.reward, seed: o.seed, promptsPerStep: perStep, evalEvery: 0,
+        });
+      }
+    });
     const adapter = loadAdapter(join(dir, 'adapter'), cfg);
     const [trainedAfter, siblingsAfter] = await passRates(cfg, { ...weights, ...adapter.weights }, adapter.lora, [trained, siblings], o.evalGroupSize);
     const row = {
@@ -100,6 +105,7 @@ export async function transferCommand(argv: string[]): Promise<void> {
     category: o.category, pool: o.pool, siblings: o.siblings, steps: o.steps,
     lr: o.lr, beta: o.beta, reward: o.reward, eval_images_per_prompt: o.evalGroupSize, runs,
   };
+  mkdirSync(dirname(o.results), { recursive: true });
   writeFileSync(o.results, JSON.stringify(result, null, 2) + '\n');
   console.log(`wrote ${o.results}`);
 }
