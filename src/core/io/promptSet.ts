@@ -85,7 +85,7 @@ export function parsePromptSet(text: string, fileName: string, options: Partial<
   if (clean.trim() === '') throw new InputError(`${fileName}: the file is empty; write one prompt per line`);
   const binaryLine = firstBinaryLine(clean);
   if (binaryLine !== null) {
-    throw new InputError(`${fileName}:${binaryLine}: binary data, not text; a prompt set is a TXT, CSV or JSONL text file (UTF-8 or UTF-16)`);
+    throw new InputError(`${fileName}:${binaryLine}: not UTF-8 or UTF-16 text (a binary file such as an image, or another encoding); save prompts as UTF-8 TXT, CSV or JSONL`);
   }
   const format = detectFormat(clean, fileName);
   const { raw, problems } = format === 'csv' ? readCsv(clean, fileName) : format === 'txt' ? readTxt(clean) : readJsonl(clean, format);
@@ -107,7 +107,7 @@ export function parsePromptSet(text: string, fileName: string, options: Partial<
   if (rows.length === 0) {
     const shown = problems.slice(0, 3).map((p) => `\n  ${formatProblem(fileName, p)}`).join('');
     const more = problems.length > 3 ? `\n  ... and ${problems.length - 3} more` : '';
-    throw new InputError(`${fileName}: no valid prompts (read as ${format}; ${problems.length} problems):${shown}${more}`);
+    throw new InputError(`${fileName}: no valid prompts (read as ${format}; ${problems.length} problem${problems.length === 1 ? '' : 's'}):${shown}${more}`);
   }
   return { fileName, format, rows, problems };
 }
@@ -294,7 +294,7 @@ function checkRow(r: RawRow, maxWords: number): PromptRow | LineProblem {
     if (!(e instanceof UnknownWordError)) throw e;
     // The tokenizer's own message lists the whole vocabulary; one line per problem is enough here.
     return {
-      ...error(r.line, 'unknown_word', `unknown word ${clip(JSON.stringify(e.word))} at word ${e.position + 1} of ${clip(JSON.stringify(prompt))}; the model knows only ShapesWorld words`),
+      ...error(r.line, 'unknown_word', `unknown word ${quote(e.word, 24)} at word ${e.position + 1} of ${quote(prompt)}; the model knows only ShapesWorld words`),
       word: e.word,
       position: e.position,
     };
@@ -328,6 +328,7 @@ const JSONL_EXAMPLE = '{"prompt": "a photo of a red circle"}';
 
 /** Quoted file content cut to a readable length: a pasted paragraph or a megabyte line must not swamp a message. */
 const clip = (s: string, max = 60): string => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+const quote = (s: string, max = 60): string => JSON.stringify(clip(s, max));
 
 const count = (n: number): string => n.toLocaleString('en-US');
 const byteSize = (n: number): string => (n < 1024 * 1024 ? `${count(n)} bytes` : `${Number((n / 1024 / 1024).toFixed(1))} MiB`);
