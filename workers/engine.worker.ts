@@ -3,16 +3,16 @@
 import * as Comlink from 'comlink';
 import { buildBlockGraph } from '../src/core/graph/blockGraph.ts';
 import type { ModelSession } from '../src/core/runtime/session.ts';
-import { InputError } from '../src/core/errors.ts';
+import { AbortError, type CancelSignal, InputError } from '../src/core/errors.ts';
 import { type WebBackend, createWebSession, probeBackends } from '../src/core/runtime/web.ts';
 import type { TensorData } from '../src/core/tensor.ts';
 import type { BenchOptions, EngineApi, ProbeGraphConfig, RunTimings } from './engineApi.ts';
-import { cancelJob } from './engine/abort.ts';
+import { attachControl, heartbeat, requestJob, runJob } from './engine/jobControl.ts';
 import { exportAdapter, importAdapter } from './engine/adapter.ts';
 import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, rescore } from './engine/inspect.ts';
 import { loadModel, modelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
-import { compare, pauseTraining, resumeTraining, startTraining } from './engine/train.ts';
+import { compare, resumeTraining, startTraining } from './engine/train.ts';
 
 const PROBE_CONFIG: ProbeGraphConfig = { batch: 2, seq: 16, width: 32, heads: 4 };
 const PROBE_ITERS = 5;
@@ -70,7 +70,7 @@ const median = (xs: readonly number[]): number => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-async function timeSession(model: Uint8Array, feeds: Record<string, TensorData>, backend: WebBackend, opts: BenchOptions) {
+async function timeSession(model: Uint8Array, feeds: Record<string, TensorData>, backend: WebBackend, opts: BenchOptions, signal?: CancelSignal) {
   if (!(opts.iters >= 1) || !(opts.warmup >= 0)) {
     throw new InputError(`bench options need iters >= 1 and warmup >= 0, got iters ${opts.iters}, warmup ${opts.warmup}`);
   }
@@ -84,6 +84,7 @@ async function timeSession(model: Uint8Array, feeds: Record<string, TensorData>,
     for (let i = 0; i < opts.warmup; i++) await session.run(feeds);
     const times: number[] = [];
     for (let i = 0; i < opts.iters; i++) {
+      if (signal?.aborted) throw new AbortError(`probe cancelled after ${i} of ${opts.iters} timed runs`);
       t = performance.now();
       await session.run(feeds);
       times.push(performance.now() - t);
@@ -114,13 +115,13 @@ const engine: EngineApi = {
   probe: () => probeBackends(),
 
   runProbeGraph: (backend, opts = {}) =>
-    serial(async () => {
+    serial(() => runJob(async (signal) => {
       const block = buildBlockGraph({ ...PROBE_CONFIG, dtype: 'float32', withGrad: true, seed: 7 });
-      const { first, timings } = await timeSession(block.model, block.feeds, backend, { warmup: 1, iters: opts.iters ?? PROBE_ITERS });
+      const { first, timings } = await timeSession(block.model, block.feeds, backend, { warmup: 1, iters: opts.iters ?? PROBE_ITERS }, signal);
       const loss = (first.loss.data as Float32Array)[0];
       const gradNorms = block.params.map((param) => ({ param, norm: l2(first[`grad.${param}`]) }));
       return { backend, config: PROBE_CONFIG, loss, gradNorms, timings };
-    }),
+    })),
 
   runModel: (model, feeds, backend, outputs) =>
     serial(async () => (await cachedSession(model, backend)).run(feeds, outputs)),
@@ -138,16 +139,28 @@ const engine: EngineApi = {
     await setBackend(backend);
     return modelInfo();
   }),
-  generate: (req, onProgress) => serial(() => generate(req, onProgress)),
+  // Long jobs: each runs under runJob, whose signal the page can fire (cancel, pause) at any time.
+  generate: (req, onProgress) => serial(() => runJob((signal) => generate(req, signal, onProgress))),
   rescore: (prompt, images, reward) => serial(() => timed('rescore', () => rescore(prompt, images, reward))),
-  heatmaps: (prompt, image, teacher) => serial(() => heatmaps(prompt, image, teacher)),
-  startTraining: (req, onEvent) => serial(() => startTraining(req, onEvent)),
-  resumeTraining: (onEvent) => serial(() => resumeTraining(onEvent)),
-  // Not serialised: these must reach a running job.
-  pauseTraining: async () => pauseTraining(),
-  cancel: async () => cancelJob(),
-  compare: (prompts, seeds, sampling) => serial(() => timed('before/after grid', () => compare(prompts, seeds, sampling))),
-  scoreBatch: (req, onRows) => serial(() => scoreBatch(req, onRows)),
+  heatmaps: (prompt, image, teacher) => serial(() => runJob((signal) => heatmaps(prompt, image, teacher, signal))),
+  startTraining: (req, onEvent) => serial(() => runJob((signal) => startTraining(req, onEvent, signal))),
+  resumeTraining: (onEvent) => serial(() => runJob((signal) => resumeTraining(onEvent, signal))),
+  compare: (prompts, seeds, sampling) => serial(() => runJob((signal) => timed('before/after grid', () => compare(prompts, seeds, sampling, signal)))),
+  scoreBatch: (req, onRows) => serial(() => runJob((signal) => scoreBatch(req, onRows, signal))),
+  // Not serialised: these must reach a running job (the page also writes them to shared memory).
+  attachControl: async (buffer, lockName) => {
+    attachControl(buffer);
+    // Held until the worker is gone, however it goes: the page is granted it then (src/ui/engine.ts).
+    if (lockName && navigator.locks) {
+      await new Promise<void>((granted) => {
+        void navigator.locks.request(lockName, () => {
+          granted();
+          return new Promise<never>(() => {});
+        });
+      });
+    }
+  },
+  requestJob: async (request) => requestJob(request),
   exportAdapter: () => serial(exportAdapter),
   importAdapter: (files) => serial(async () => {
     await importAdapter(files);
@@ -158,12 +171,18 @@ const engine: EngineApi = {
     return modelInfo();
   }),
   timings: async () => recentTimings(),
+  // Test hooks, inert outside the dev server (see src/ui/testHooks.ts).
   crash: async () => {
+    if (!import.meta.env.DEV) throw new InputError('crash is a test hook of the dev server');
     // An uncaught error, then the worker closes: what the page sees when a worker dies for real.
     setTimeout(() => {
       setTimeout(() => self.close(), 0);
       throw new Error('EngineCrash: the engine worker was crashed on purpose (test hook)');
     }, 0);
+  },
+  exitSilently: async () => {
+    if (!import.meta.env.DEV) throw new InputError('exitSilently is a test hook of the dev server');
+    setTimeout(() => self.close(), 0); // no error event: only the page's lock watch can tell
   },
 
   dispose: () =>
@@ -175,3 +194,5 @@ const engine: EngineApi = {
 };
 
 Comlink.expose(engine);
+// Sign of life between jobs; jobs beat each time they poll their signal.
+setInterval(heartbeat, 500);

@@ -7,6 +7,7 @@ import type { GvuConfig, GvuLogRow } from '../src/core/gvu/trainer.ts';
 import type { RewardVariant } from '../src/core/gvu/reward.ts';
 import type { Spec } from '../src/core/world/spec.ts';
 import type { ScoredRow } from '../src/core/io/results.ts';
+import type { JobRequest } from './jobRequests.ts';
 
 export type { BackendProbe, WebBackend, WebGpuProbe, WasmProbe } from '../src/core/runtime/web.ts';
 
@@ -215,16 +216,25 @@ export interface PlaygroundApi {
   /** Start (or, with a state in memory and resume, continue) a GvU run; resolves when it stops. */
   startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
   resumeTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
-  /** Ask the run to stop after the current step (pause keeps the state for resumeTraining). */
-  pauseTraining(): Promise<void>;
   compare(prompts: readonly string[], seeds: readonly number[], sampling: SamplingSettings): Promise<CompareGrid>;
   scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) => void): Promise<{ done: number; cancelled: boolean }>;
-  /** Abort the running generate / batch job (AbortError in its promise). */
-  cancel(): Promise<void>;
+  /**
+   * Share the control array (cancel/pause requests, heartbeat; workers/jobRequests.ts) and take the
+   * Web Lock `lockName` for the worker's lifetime. The page calls it first.
+   */
+  attachControl(buffer: SharedArrayBuffer | null, lockName: string | null): Promise<void>;
+  /**
+   * Cancel or pause the running job: generate, batch, training, compare grid, heatmaps, probes.
+   * A cancelled job rejects with AbortError (a batch resolves with cancelled: true); a paused
+   * training run resolves with its status, its state kept for resumeTraining.
+   */
+  requestJob(request: JobRequest): Promise<void>;
   exportAdapter(): Promise<AdapterFilesData>;
   importAdapter(files: Partial<AdapterFilesData>): Promise<ModelInfo>;
   clearAdapter(): Promise<ModelInfo>;
   timings(): Promise<OpTiming[]>;
-  /** Test hook: kill the worker with an uncaught error, as a crash would. */
+  /** Test hook (dev server only): kill the worker with an uncaught error, as a crash would. */
   crash(): Promise<void>;
+  /** Test hook (dev server only): the worker exits without any error event. */
+  exitSilently(): Promise<void>;
 }

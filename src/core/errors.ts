@@ -9,10 +9,19 @@ export class InputError extends Error {
   }
 }
 
-/** A long job stopped because its AbortSignal fired; `message` says where it stopped. */
+/** A long job stopped because its CancelSignal fired; `message` says where it stopped. */
 export class AbortError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'AbortError';
   }
+}
+
+/**
+ * What a long job polls between its steps. An AbortSignal is one; so is the worker's view of a
+ * flag in shared memory (workers/engine/jobControl.ts), which the page can set while the worker
+ * never returns to its event loop.
+ */
+export interface CancelSignal {
+  readonly aborted: boolean;
 }

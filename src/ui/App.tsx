@@ -73,8 +73,9 @@ function EngineChip() {
   const error = useStore((s) => s.modelError) ?? (failure ? 'engine stopped' : null);
   const text = failure ? 'engine stopped' : error ? 'model failed to load' : !model ? 'loading model…' : `${model.name} · ${model.backend}${model.adapter ? ' · adapter' : ''}`;
   return (
-    <div className={`engine-chip${error ? ' bad' : ''}`} data-testid="engine-chip" data-ready={Boolean(model) && !failure}>
-      <span className={`dot${busy ? ' busy' : model ? ' ok' : ''}`} aria-hidden />
+    <div className={`engine-chip${error ? ' bad' : ''}`} data-testid="engine-chip" data-ready={Boolean(model) && !failure} data-state={failure ? 'down' : busy ? 'busy' : model ? 'ok' : 'loading'}>
+      {/* Green only while the engine is up: a stopped worker leaves the model info behind, not the engine. */}
+      <span className={`dot${failure ? ' down' : busy ? ' busy' : model ? ' ok' : ''}`} aria-hidden />
       {text}{busy ? ` · ${busy}` : ''}
     </div>
   );

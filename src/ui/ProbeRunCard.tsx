@@ -1,3 +1,4 @@
+import { cancelJob } from './engine.ts';
 import { useStore } from './store/index.ts';
 import type { WebBackend } from '../../workers/engineApi.ts';
 
@@ -7,6 +8,7 @@ const ms = (v: number) => (v >= 100 ? `${v.toFixed(0)} ms` : `${v.toFixed(1)} ms
 export function ProbeRunCard({ backend }: { backend: WebBackend }) {
   const run = useStore((s) => s.runs[backend]);
   const runProbeGraph = useStore((s) => s.runProbeGraph);
+  const engineBusy = useStore((s) => s.busy);
   const { status, result, error } = run;
   const busy = status === 'running';
   const maxNorm = result ? Math.max(...result.gradNorms.map((g) => g.norm), 1e-12) : 1;
@@ -15,12 +17,21 @@ export function ProbeRunCard({ backend }: { backend: WebBackend }) {
     <article className="card" data-testid={`probe-${backend}`} data-status={status}>
       <div className="card-head">
         <h3>{LABEL[backend]}</h3>
-        <button type="button" onClick={() => void runProbeGraph(backend)} disabled={busy || status === 'unavailable'}>
-          {busy ? 'Running…' : status === 'idle' ? 'Run' : 'Re-run'}
-        </button>
+        <div className="button-row">
+          <button type="button" data-testid={`probe-run-${backend}`} onClick={() => void runProbeGraph(backend)}
+            disabled={busy || status === 'unavailable' || Boolean(engineBusy)}>
+            {busy ? 'Running…' : status === 'idle' ? 'Run' : 'Re-run'}
+          </button>
+          {busy && <button type="button" data-testid={`probe-cancel-${backend}`} onClick={cancelJob}>Cancel</button>}
+        </div>
       </div>
 
-      {status === 'idle' && <p className="muted">Waiting for the backend probe…</p>}
+      {status === 'idle' && (
+        <p className="muted">
+          Builds a transformer block with its gradient graph, runs it on {LABEL[backend]} and times it. It holds the engine
+          for a few seconds (up to a minute on a software GPU).
+        </p>
+      )}
       {busy && !result && <p className="muted"><span className="spinner" aria-hidden /> Building the graph and compiling the session…</p>}
       {status === 'unavailable' && <p className="error-text">Not available: {error}</p>}
       {status === 'error' && <p className="error-text" role="alert">{error}</p>}

@@ -3,19 +3,28 @@
 // live in the store and IndexedDB, never only in the worker.
 import * as Comlink from 'comlink';
 import type { EngineApi } from '../../workers/engineApi.ts';
+import { CONTROL, CONTROL_BYTES, type JobRequest, REQUEST } from '../../workers/jobRequests.ts';
+import { installTestHooks } from './testHooks.ts';
 
 export type Engine = Comlink.Remote<EngineApi>;
 
-declare global {
-  interface Window {
-    /** Test hook, see getEngine. */
-    __gvu?: { engine: Engine };
-  }
+/** A worker silent this long while a call is pending is reported as not responding. */
+const HANG_MS = 30_000;
+
+interface Running {
+  readonly worker: Worker;
+  readonly engine: Engine;
+  /** Shared with the worker (jobControl.ts): cancel/pause requests and its heartbeat. */
+  readonly control: Int32Array | null;
+  /** Rejects when the worker dies: every call races against it. */
+  readonly failure: Promise<never>;
+  readonly ready: Promise<void>;
+  /** Stops watching this worker (on restart). */
+  readonly unwatch: AbortController;
 }
 
-let worker: Worker | null = null;
-let engine: Engine | null = null;
-let failure: Promise<never> | null = null;
+let current: Running | null = null;
+let pending = 0;
 const failureListeners = new Set<(err: Error) => void>();
 
 /** Called once per dead worker, with the error that killed it. */
@@ -24,42 +33,110 @@ export function onEngineFailure(listener: (err: Error) => void): () => void {
   return () => failureListeners.delete(listener);
 }
 
+function workerError(message: string): Error {
+  const e = new Error(message);
+  e.name = 'WorkerError';
+  return e;
+}
+
+function startWorker(): Running {
+  const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'gvu-engine' });
+  const engine = Comlink.wrap<EngineApi>(worker);
+  const unwatch = new AbortController();
+  const control = globalThis.crossOriginIsolated ? new Int32Array(new SharedArrayBuffer(CONTROL_BYTES)) : null;
+  let fail!: (e: Error) => void;
+  const failure = new Promise<never>((_, reject) => {
+    let failed = false;
+    fail = (e) => {
+      if (failed || unwatch.signal.aborted) return;
+      failed = true;
+      reject(e);
+      for (const l of failureListeners) l(e);
+    };
+  });
+  failure.catch(() => {}); // observed through callEngine
+  // A worker that fails to load or throws outside a call never answers comlink: report it.
+  worker.addEventListener('error', (ev) => {
+    fail(workerError(`the engine worker failed: ${ev.message || 'could not load workers/engine.worker.ts (see the console)'}`));
+  });
+  // A worker that exits without a word (self.close, killed by the browser) fires no event at all.
+  // It holds a Web Lock for its whole life; the lock is granted to us the moment it is gone.
+  const lockName = `gvu-engine-${crypto.randomUUID()}`;
+  const ready = engine.attachControl(control ? (control.buffer as SharedArrayBuffer) : null, lockName).then(() => {
+    void navigator.locks?.request(lockName, { signal: unwatch.signal }, () => {
+      fail(workerError('the engine worker stopped without an error (it exited or was killed)'));
+    }).catch(() => {}); // aborted on restart
+  });
+  ready.catch((e: unknown) => fail(workerError(`the engine worker did not start: ${e instanceof Error ? e.message : String(e)}`)));
+  watchHeartbeat(control, unwatch.signal, fail);
+  return { worker, engine, control, failure, ready, unwatch };
+}
+
+/**
+ * A hung worker (alive, holding its lock, answering nothing) shows only as silence: its jobs poll
+ * the control array between steps, and it beats between jobs. No beat for HANG_MS while a call is
+ * pending means the engine is down for the user, whatever the cause.
+ */
+function watchHeartbeat(control: Int32Array | null, stop: AbortSignal, fail: (e: Error) => void): void {
+  if (!control) return;
+  let last = Atomics.load(control, CONTROL.beat);
+  let quietSince = performance.now();
+  const timer = setInterval(() => {
+    const beat = Atomics.load(control, CONTROL.beat);
+    const now = performance.now();
+    if (beat !== last || pending === 0) {
+      last = beat;
+      quietSince = now;
+    } else if (now - quietSince > HANG_MS) {
+      clearInterval(timer);
+      fail(workerError(`the engine worker stopped responding (no sign of life for ${Math.round(HANG_MS / 1000)} s)`));
+    }
+  }, 1000);
+  stop.addEventListener('abort', () => clearInterval(timer));
+}
+
 export function getEngine(): Engine {
-  if (!engine) {
-    const w = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'gvu-engine' });
-    worker = w;
-    // A worker that fails to load or crashes never answers comlink calls; turn its error event
-    // into a rejection that every call races against, so the UI shows it instead of spinning.
-    failure = new Promise<never>((_, reject) => {
-      w.addEventListener('error', (ev) => {
-        const e = new Error(`the engine worker failed: ${ev.message || 'could not load workers/engine.worker.ts (see the console)'}`);
-        e.name = 'WorkerError';
-        reject(e);
-        if (worker === w) for (const l of failureListeners) l(e);
-      });
-    });
-    failure.catch(() => {}); // observed through callEngine
-    engine = Comlink.wrap<EngineApi>(w);
-    // Exposed on purpose: browser tests and the bench CLI (src/cli/browserBench.ts) drive the same
-    // worker the UI uses; a comlink remote cannot be made from outside the page.
-    window.__gvu = { engine };
+  if (!current) {
+    current = startWorker();
+    installTestHooks(current.engine);
   }
-  return engine;
+  return current.engine;
 }
 
 /** Drop the current worker (dead or alive) and start a fresh one on the next call. */
 export function restartEngine(): Engine {
-  worker?.terminate();
-  worker = null;
-  engine = null;
-  failure = null;
+  if (current) {
+    current.unwatch.abort();
+    current.worker.terminate();
+  }
+  current = null;
+  pending = 0;
   return getEngine();
 }
 
-export function callEngine<T>(call: (engine: Engine) => Promise<T>): Promise<T> {
+export async function callEngine<T>(call: (engine: Engine) => Promise<T>): Promise<T> {
   const e = getEngine();
-  return Promise.race([call(e), failure!]);
+  const run = current!;
+  pending++;
+  try {
+    await Promise.race([run.ready, run.failure]);
+    return await Promise.race([call(e), run.failure]);
+  } finally {
+    if (current === run) pending--;
+  }
 }
+
+/**
+ * Ask the running job to cancel or pause. Written to shared memory, so it reaches a job that never
+ * yields; sent as a message too, for a page without shared memory.
+ */
+export function requestJob(request: Exclude<JobRequest, 0>): void {
+  if (!current) return;
+  if (current.control) Atomics.store(current.control, CONTROL.request, request);
+  current.engine.requestJob(request).catch(() => {});
+}
+export const cancelJob = () => requestJob(REQUEST.cancel);
+export const pauseJob = () => requestJob(REQUEST.pause);
 
 export const proxy = Comlink.proxy;
 

@@ -25,6 +25,9 @@ test('first screen probes both backends and runs the block graph on each', async
 
   for (const backend of ['wasm', 'webgpu'] as const) {
     const card = page.getByTestId(`probe-${backend}`);
+    // Probes run on request only: opening the view leaves the engine free.
+    expect(await card.getAttribute('data-status')).toBe('idle');
+    await page.getByTestId(`probe-run-${backend}`).click();
     await page.waitForFunction(
       (b) => ['done', 'error'].includes(document.querySelector(`[data-testid="probe-${b}"]`)?.getAttribute('data-status') ?? ''),
       backend, { timeout: 120_000 },

@@ -40,6 +40,7 @@ describe.each(['dev', 'preview'] as const)('%s server', (server) => {
 
       // The dev server's WebGPU run is covered by firstScreen.test.ts; the build must run it too.
       for (const backend of server === 'preview' ? ['wasm', 'webgpu'] : ['wasm']) {
+        await app.page.getByTestId(`probe-run-${backend}`).click();
         await app.page.waitForFunction(
           `document.querySelector('[data-testid="probe-${backend}"]')?.dataset.status === "done"`, null, { timeout: 90_000 },
         ).catch(async (e) => {

@@ -23,12 +23,12 @@ test('two training steps on the RL pool, by category, change the adapter and the
   }
   await page.getByTestId('train-start').click();
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-reward"]')?.getAttribute('data-points')) >= 1, null, { timeout: 240_000 });
-  await page.getByTestId('train-pause').click().catch(() => {}); // may already be past step 1
-  await page.waitForFunction(() => ['paused', 'finished'].includes(document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') ?? ''), null, { timeout: 240_000 });
-  if (await page.getByTestId('train-status').getAttribute('data-status') === 'paused') {
-    expect(await page.getByTestId('train-step').innerText()).toBe('1');
-    await page.getByTestId('train-resume').click();
-  }
+  // Step 2 is in flight: pause drops it and the run stops at step 1, paused (never "finished").
+  await page.getByTestId('train-pause').click();
+  await statusIs('paused', 10_000);
+  expect(await page.getByTestId('train-step').innerText()).toBe('1');
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="train-resume"]')?.disabled, null, { timeout: 120_000 });
+  await page.getByTestId('train-resume').click();
   await statusIs('finished');
   expect(await page.getByTestId('train-step').innerText(), recentLogs(app)).toBe('2');
   for (const id of ['chart-reward', 'chart-kl', 'chart-loss', 'chart-judge']) {
@@ -61,7 +61,7 @@ test('a bad adapter upload shows an error naming the problem', async () => {
   ]);
   const err = page.getByTestId('adapter-error');
   await err.waitFor({ timeout: 30_000 });
-  await expect(err.innerText()).resolves.toMatch(/InputError: .*peft_type/);
+  await expect(err.innerText()).resolves.toMatch(/^[^:]*peft_type/);
   await screenshot(app, 'train-bad-adapter');
 
   await page.getByTestId('adapter-upload').setInputFiles({ name: 'adapter.zip', mimeType: 'application/zip', buffer: Buffer.from('not a zip') });

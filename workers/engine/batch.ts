@@ -1,23 +1,23 @@
 // Batch scoring: for each prompt of an uploaded (or shipped) set, sample G images, score them and
 // judge them when the prompt has a spec (its own, else a shipped set's, else its grammar's). Rows
 // stream back per prompt chunk through the onRows proxy, so the UI can persist each finished
-// prompt at once; cancel() stops between chunks and steps.
+// prompt at once; a cancel request stops it between decode steps (the unfinished chunk is dropped).
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
-import { AbortError } from '../../src/core/errors.ts';
+import { AbortError, type CancelSignal } from '../../src/core/errors.ts';
 import type { ScoredRow } from '../../src/core/io/results.ts';
 import { UNCOND_PROMPT, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { BatchRequest, BatchRowResult } from '../engineApi.ts';
-import { beginJob } from './abort.ts';
 import { rescore, verdictFor } from './inspect.ts';
 import { generationSessions, loadModel, policy, timed } from './model.ts';
 
 const PROMPTS_PER_CHUNK = 4;
 
-export async function scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) => void): Promise<{ done: number; cancelled: boolean }> {
+export async function scoreBatch(
+  req: BatchRequest, onRows: (r: BatchRowResult) => void, signal: CancelSignal,
+): Promise<{ done: number; cancelled: boolean }> {
   const m = await loadModel();
   const p = await policy();
   const sessions = await generationSessions(p.lora);
-  const signal = beginJob();
   const g = req.groupSize;
   let done = 0;
   try {

@@ -2,13 +2,13 @@
 // judge them (spec from the shipped sets, else read from the prompt's grammar); rescore the same
 // images under other reward settings; occlusion heatmaps per word.
 // All of it drives the core (sampleImages, scoreImages, judge, occlusionHeatmaps) unchanged.
+import { AbortError, type CancelSignal } from '../../src/core/errors.ts';
 import { judge } from '../../src/core/eval/judge.ts';
 import { occlusionHeatmaps } from '../../src/core/gvu/attribution.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { scoreImages } from '../../src/core/gvu/scoreImages.ts';
 import { UNCOND_PROMPT, encode, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { GenerateRequest, GeneratedGroup, ImageScore, RewardSettings, Teacher, Verdict, WordHeat } from '../engineApi.ts';
-import { beginJob } from './abort.ts';
 import { generationSessions, loadModel, policy, rewardOptions, scorer, timed } from './model.ts';
 
 /** Normalise a prompt the way the tokenizer reads it (lowercase, single spaces); throws on unknown words. */
@@ -35,11 +35,10 @@ export function verdictFor(image: Uint8Array, spec: Parameters<typeof judge>[1] 
   return { pass: v.pass, strictPass: v.strictPass, reasons: [...v.reasons] };
 }
 
-export async function generate(req: GenerateRequest, onProgress?: (done: number, total: number) => void): Promise<GeneratedGroup> {
+export async function generate(req: GenerateRequest, signal: CancelSignal, onProgress?: (done: number, total: number) => void): Promise<GeneratedGroup> {
   const prompt = normalisePrompt(req.prompt);
   const m = await loadModel();
   const p = await policy();
-  const signal = beginJob();
   const seeds = Array.from({ length: req.groupSize }, (_, i) => (req.seed + i) >>> 0);
   let t = performance.now();
   const samples = await timed(`generate G=${req.groupSize}`, async () =>
@@ -59,9 +58,10 @@ export async function generate(req: GenerateRequest, onProgress?: (done: number,
   return { prompt, tag: spec?.tag ?? null, specSource: source, noSpecReason: reason, seeds, images, verdicts, scores, timings: { sampleMs, scoreMs: performance.now() - t, judgeMs } };
 }
 
-export async function heatmaps(promptText: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]> {
+export async function heatmaps(promptText: string, image: Uint8Array, teacher: Teacher, signal: CancelSignal): Promise<WordHeat[]> {
   const prompt = normalisePrompt(promptText);
   const m = await loadModel();
   const s = await scorer(teacher);
+  if (signal.aborted) throw new AbortError('heatmaps cancelled');
   return timed('occlusion heatmaps', () => occlusionHeatmaps(m.cfg, s.weights, s.session, image, prompt));
 }

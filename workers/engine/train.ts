@@ -1,13 +1,13 @@
 // Train: a GvU run in the tab. The worker drives the core trainer (trainGvu) exactly as the Node
 // CLI does (src/cli/train.ts), with sessions from the selected web backend. The run's state (step,
-// adapter, Adam moments) stays in memory, so pause = stopRequested, resume = trainGvu again on it.
+// adapter, Adam moments) stays in memory: a pause or cancel request (jobControl.ts) stops the run
+// at once, dropping the step in flight, and resume runs trainGvu again on the same state.
 import { GVU_DEFAULTS, type GvuConfig, type GvuState, freshGvuState, loraOf, trainGvu, validationScore } from '../../src/core/gvu/trainer.ts';
-import { InputError } from '../../src/core/errors.ts';
+import { type CancelSignal, InputError } from '../../src/core/errors.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { createWebSession } from '../../src/core/runtime/web.ts';
 import { type Spec, UNCOND_PROMPT, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { CompareGrid, SamplingSettings, TrainEvent, TrainRequest, TrainStatus } from '../engineApi.ts';
-import { beginJob } from './abort.ts';
 import { basePolicy, currentBackend, generationSessions, loadModel, policy, setAdapter } from './model.ts';
 import { normalisePrompt } from './inspect.ts';
 
@@ -25,32 +25,26 @@ interface Run {
 }
 
 let run: Run | null = null;
-let stop = false;
 
-export async function startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus> {
+export async function startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void, signal: CancelSignal): Promise<TrainStatus> {
   const m = await loadModel();
   const config: GvuConfig = { ...GVU_DEFAULTS, ...TAB_DEFAULTS, ...req.config };
   const train = req.prompts ?? m.sets.train;
   if (train.length === 0) throw new InputError('training needs at least one prompt with a spec');
   run = { config, state: freshGvuState(m.cfg, config), train, val: req.valPrompts ?? m.sets.val.slice(0, VAL_PROMPTS) };
   setAdapter({ lora: loraOf(config), weights: run.state.lora, source: 'trained', step: 0 });
-  return continueTraining(onEvent);
+  return continueTraining(onEvent, signal);
 }
 
-export function resumeTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus> {
+export async function resumeTraining(onEvent: (e: TrainEvent) => void, signal: CancelSignal): Promise<TrainStatus> {
   if (!run) throw new InputError('no training run in memory to resume; start one');
-  return continueTraining(onEvent);
+  return continueTraining(onEvent, signal);
 }
 
-export function pauseTraining(): void {
-  stop = true;
-}
-
-async function continueTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus> {
+async function continueTraining(onEvent: (e: TrainEvent) => void, signal: CancelSignal): Promise<TrainStatus> {
   const r = run!;
   const m = await loadModel();
   const lora = loraOf(r.config);
-  stop = false;
   onEvent({ kind: 'phase', phase: 'building training graphs' });
   await trainGvu(m.cfg, m.base, r.config, r.state, r.train, {
     createSession: (model) => createWebSession(model, currentBackend()),
@@ -60,19 +54,22 @@ async function continueTraining(onEvent: (e: TrainEvent) => void): Promise<Train
     },
     evaluate: async (s, generation) => {
       onEvent({ kind: 'phase', phase: `validating at step ${s.step}` });
-      const score = await validationScore(m.cfg, m.base, r.config, s, generation, r.val);
+      const score = await validationScore(m.cfg, m.base, r.config, s, generation, r.val, signal);
       onEvent({ kind: 'eval', step: s.step, valOverall: score.overall, valStrict: score.strictOverall });
       return { val_overall: score.overall };
     },
     checkpoint: async () => {}, // the state stays in memory; the UI exports the adapter on demand
-    stopRequested: () => stop,
+    stopRequested: () => signal.aborted,
+    signal,
   });
   setAdapter({ lora, weights: r.state.lora, source: 'trained', step: r.state.step });
   return { step: r.state.step, steps: r.config.steps, finished: r.state.step >= r.config.steps };
 }
 
 /** The same prompts and seeds through the adapter-off model and the current policy. */
-export async function compare(prompts: readonly string[], seeds: readonly number[], sampling: SamplingSettings): Promise<CompareGrid> {
+export async function compare(
+  prompts: readonly string[], seeds: readonly number[], sampling: SamplingSettings, signal: CancelSignal,
+): Promise<CompareGrid> {
   const m = await loadModel();
   const p = await policy();
   const sessions = await generationSessions(p.lora);
@@ -80,7 +77,7 @@ export async function compare(prompts: readonly string[], seeds: readonly number
   const allSeeds = texts.flatMap(() => [...seeds]);
   const draw = async (weights: typeof p.weights) => {
     const samples = await sampleImages(m.cfg, weights, sessions, texts.map((t) => promptIds(t)), {
-      ...sampling, groupSize: seeds.length, seeds: allSeeds, uncondPrompt: UNCOND_PROMPT, signal: beginJob(),
+      ...sampling, groupSize: seeds.length, seeds: allSeeds, uncondPrompt: UNCOND_PROMPT, signal,
     });
     return samples.map((s) => renderTokens(s.codes));
   };

@@ -1,6 +1,7 @@
 // Generation, measured by the external judge: G images per prompt for each seed set, decoded by
 // the renderer, judged from pixels. Returns the ShapesEval score per seed set and every sample
 // (codes, image, verdict) so callers can score rewards on the same images.
+import type { CancelSignal } from '../errors.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { Weights } from '../model/weights.ts';
 import { type GenerationSessions, sampleImages } from '../gvu/sampling.ts';
@@ -30,7 +31,7 @@ export const imageSeed = (s: number, p: number, member: number, groupSize: numbe
 
 export async function sampleAndJudge(
   cfg: ModelConfig, weights: Weights, sessions: GenerationSessions, specs: readonly Spec[], settings: GenerationSettings, seedSet: number,
-  opts: { promptsPerBatch?: number; signal?: AbortSignal } = {},
+  opts: { promptsPerBatch?: number; signal?: CancelSignal } = {},
 ): Promise<JudgedSample[]> {
   const per = opts.promptsPerBatch ?? Math.max(1, Math.floor(128 / settings.groupSize));
   const out: JudgedSample[] = [];

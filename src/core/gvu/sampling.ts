@@ -8,7 +8,7 @@
 //
 // Determinism: image i of prompt p draws its uniforms from mulberry32(seeds[p*G + i]), one per
 // token, so a seed names an image whatever else is in the batch.
-import { AbortError, InputError } from '../errors.ts';
+import { AbortError, type CancelSignal, InputError } from '../errors.ts';
 import { serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { LoraConfig } from '../model/lora.ts';
@@ -25,7 +25,7 @@ export interface SamplingOptions extends TokenFilter {
   readonly cfgScale: number; // classifier-free guidance; 1 or 0 = off
   readonly uncondPrompt?: readonly number[]; // the empty prompt (ending with <img>); needed when guidance is on
   readonly onProgress?: (tokensDone: number, tokensTotal: number) => void;
-  readonly signal?: AbortSignal; // checked before the prefill and between decode steps
+  readonly signal?: CancelSignal; // checked before the prefill and between decode steps
 }
 
 /** The paper's sampling setting: temperature 1.0, min_p 0.03, no top-k/top-p, no guidance. */
@@ -112,7 +112,7 @@ function pastFrom(cfg: ModelConfig, out: Results): Results {
   return past;
 }
 
-function checkAborted(signal: AbortSignal | undefined, done: number, total: number): void {
+function checkAborted(signal: CancelSignal | undefined, done: number, total: number): void {
   if (signal?.aborted) throw new AbortError(`sampling aborted after ${done} of ${total} image tokens`);
 }
 

@@ -6,7 +6,7 @@
 // it, with the within-group agreement of reward and judge, to catch reward hacking as it happens.
 // Runtime-agnostic: sessions come from the caller's factory; batches are a pure function of
 // (seed, step), so a resumed run continues exactly.
-import { InputError } from '../errors.ts';
+import { AbortError, type CancelSignal, InputError } from '../errors.ts';
 import { judge } from '../eval/judge.ts';
 import { sampleAndJudge, scoreSamples } from '../eval/generationScore.ts';
 import { withinGroupAuc } from '../eval/rewardAgreement.ts';
@@ -91,7 +91,14 @@ export interface GvuHooks {
   /** Called every evalEvery steps (and before the first) with the run's own generation sessions. */
   evaluate?(state: GvuState, generation: GenerationSessions): Promise<unknown>;
   checkpoint(state: GvuState): Promise<void>;
+  /** Checked between steps: the run stops there, its state whole. */
   stopRequested?(): boolean;
+  /**
+   * Checked inside a step's sampling (rollout, validation): the step in flight is dropped and the
+   * run returns at once. Nothing is written to the state before the updates, and the updates are
+   * not interrupted, so the state is always that of a whole number of steps.
+   */
+  signal?: CancelSignal;
 }
 
 /** The choice-valued fields and what each may be: a typo on the command line is an error, not a default. */
@@ -155,14 +162,16 @@ export interface Rollout {
 }
 
 /** Sample G images for each of P train prompts, decode, judge and reward them. */
-export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s: GvuSessions, state: GvuState, train: readonly Spec[]): Promise<Rollout> {
+export async function rollout(
+  cfg: ModelConfig, base: Weights, run: GvuConfig, s: GvuSessions, state: GvuState, train: readonly Spec[], signal?: CancelSignal,
+): Promise<Rollout> {
   const rng = mulberry32((run.seed * 0x9e3779b1) ^ (state.step * 0x85ebca77));
   const specs = pickPrompts(rng, train, run.promptsPerStep, run.promptSampling);
   const g = run.groupSize;
   const seeds = specs.flatMap((_, p) => Array.from({ length: g }, (_, m) => (run.seed * 7_919 + state.step * 4_099 + p * g + m) >>> 0));
   const policy = { ...base, ...state.lora };
   const samples = await sampleImages(cfg, policy, { prefill: s.prefill, decode: s.decode }, specs.map((x) => promptIds(x.prompt)), {
-    ...run, groupSize: g, seeds, uncondPrompt: UNCOND_PROMPT,
+    ...run, groupSize: g, seeds, uncondPrompt: UNCOND_PROMPT, signal,
   });
   const images = samples.map((x) => renderTokens(x.codes));
   const verdicts = samples.map((x, i) => judge(images[i], specs[x.prompt]));
@@ -184,9 +193,9 @@ export async function rollout(cfg: ModelConfig, base: Weights, run: GvuConfig, s
 
 /** ShapesEval of the policy (base + adapter) on validation prompts, fixed seeds (seed set 1000). */
 export async function validationScore(
-  cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, generation: GenerationSessions, val: readonly Spec[],
+  cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, generation: GenerationSessions, val: readonly Spec[], signal?: CancelSignal,
 ): Promise<{ overall: number; strictOverall: number }> {
-  const samples = await sampleAndJudge(cfg, { ...base, ...state.lora }, generation, val, { ...run, groupSize: run.evalGroupSize }, 1000);
+  const samples = await sampleAndJudge(cfg, { ...base, ...state.lora }, generation, val, { ...run, groupSize: run.evalGroupSize }, 1000, { signal });
   return scoreSamples(samples);
 }
 
@@ -227,7 +236,7 @@ export async function trainGvu(
     if (state.step === 0 && hooks.evaluate && run.evalEvery > 0) await hooks.evaluate(state, s);
     while (state.step < run.steps && !hooks.stopRequested?.()) {
       const t0 = performance.now();
-      const ro = await rollout(cfg, base, run, s, state, train);
+      const ro = await rollout(cfg, base, run, s, state, train, hooks.signal);
       const n = cfg.imageTokens;
       const b = ro.samples.length;
       const adv = groupAdvantages(ro.rewards, run.groupSize);
@@ -284,6 +293,10 @@ export async function trainGvu(
       if (hooks.evaluate && run.evalEvery > 0 && state.step % run.evalEvery === 0) await hooks.evaluate(state, s);
       if (state.step % run.checkpointEvery === 0) await hooks.checkpoint(state);
     }
+    await hooks.checkpoint(state);
+  } catch (err) {
+    if (!(err instanceof AbortError && hooks.signal?.aborted)) throw err;
+    // Stopped mid-step: the state holds the last whole step; the caller resumes from it.
     await hooks.checkpoint(state);
   } finally {
     await Promise.all([s.prefill, s.decode, s.scorer, s.reference, s.grpo].map((x) => x.release()));

@@ -3,7 +3,7 @@
 import type { BatchRowResult, ScoredRow } from '../../../workers/engineApi.ts';
 import { type PromptSet, parsePromptSet } from '../../core/io/promptSet.ts';
 import { resultsToCsv, resultsToJsonl } from '../../core/io/results.ts';
-import { callEngine, proxy } from '../engine.ts';
+import { callEngine, cancelJob, proxy } from '../engine.ts';
 import { type BatchJob, type BatchRecord, loadJob, replaceJob, saveJob, saveRecord } from './batchDb.ts';
 import { download } from './engineSlice.ts';
 import type { Slice } from './types.ts';
@@ -165,11 +165,7 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
 
     async cancelBatch() {
       if (get().batchStatus !== 'running') return;
-      try {
-        await callEngine((e) => e.cancel());
-      } catch (err) {
-        get().engineError(err);
-      }
+      cancelJob();
     },
 
     setBatchSort(key) {

@@ -137,12 +137,18 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
 
     async runProbeGraph(backend) {
       const setRun = (run: ProbeRun) => set((s) => ({ runs: { ...s.runs, [backend]: run } }));
-      setRun({ ...get().runs[backend], status: 'running', error: undefined });
+      if (get().busy) return;
+      const before = get().runs[backend];
+      setRun({ ...before, status: 'running', error: undefined });
+      get().setBusy(`probing ${backend}`);
       try {
         const result = await callEngine((e) => e.runProbeGraph(backend));
         setRun({ status: 'done', result });
       } catch (err) {
-        setRun({ status: 'error', error: get().engineError(err) });
+        if (err instanceof Error && err.name === 'AbortError') setRun(before); // cancelled: as it was
+        else setRun({ status: 'error', error: get().engineError(err) });
+      } finally {
+        get().setBusy(null);
       }
     },
 

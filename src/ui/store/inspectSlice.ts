@@ -3,7 +3,7 @@
 // Settings are checked as they change (prompt words and length, each number's range): a problem
 // shows inline and disables Generate, and only accepted values are written to the URL.
 import type { GeneratedGroup, ImageScore, RewardVariant, Teacher, WordHeat } from '../../../workers/engineApi.ts';
-import { callEngine, proxy } from '../engine.ts';
+import { callEngine, cancelJob, proxy } from '../engine.ts';
 import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting, numberProblem, numberProblems } from './inspectRules.ts';
 import type { LinkNotice } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
@@ -39,6 +39,8 @@ export interface InspectSlice {
   readonly generating: boolean;
   readonly progress: number; // 0..1 of image tokens
   readonly inspectError: string | null;
+  /** Not an error: e.g. the last generation was cancelled (the previous group stays). */
+  readonly inspectNotice: string | null;
   readonly heat: HeatSelection | null;
   readonly heatMaps: Readonly<Record<number, readonly WordHeat[]>>; // per member
   readonly heatLoading: boolean;
@@ -47,6 +49,7 @@ export interface InspectSlice {
 
   setInspect(patch: Partial<InspectSettings>): void;
   generate(): Promise<void>;
+  cancelGenerate(): void;
   setReward(patch: Partial<RewardChoice>): Promise<void>;
   selectWord(member: number, wordIndex: number): Promise<void>;
   setOverlay(patch: { on?: boolean; opacity?: number }): void;
@@ -81,6 +84,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     generating: false,
     progress: 0,
     inspectError: null,
+    inspectNotice: null,
     heat: null,
     heatMaps: {},
     heatLoading: false,
@@ -105,7 +109,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
         view: 'inspect', prompt: inspect.prompt, seed: inspect.seed, g: inspect.groupSize,
         t: inspect.temperature, topk: inspect.topK, topp: inspect.topP, minp: inspect.minP, cfg: inspect.cfgScale,
       });
-      set({ generating: true, progress: 0, inspectError: null });
+      set({ generating: true, progress: 0, inspectError: null, inspectNotice: null });
       try {
         const onProgress = proxy((done: number, total: number) => set({ progress: done / total }));
         const group = await callEngine((e) => e.generate({ ...inspect, reward }, onProgress));
@@ -113,10 +117,16 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
         set({ group, scores: group.scores, advantages: advantagesOf(rewards), heat: null, heatMaps: {} });
         void get().refreshTimings();
       } catch (err) {
-        set({ inspectError: get().engineError(err) });
+        if (err instanceof Error && err.name === 'AbortError') {
+          set({ inspectNotice: `Cancelled at ${Math.round(get().progress * 100)}% of the image tokens${get().group ? '; the previous group is kept' : ''}.` });
+        } else set({ inspectError: get().engineError(err) });
       } finally {
         set({ generating: false });
       }
+    },
+
+    cancelGenerate() {
+      if (get().generating) cancelJob();
     },
 
     async setReward(patch) {

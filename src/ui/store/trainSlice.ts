@@ -1,7 +1,7 @@
 // Train: a GvU run in the worker, its live curves, pause/resume/stop, a fixed-seed before/after grid.
 import type { CompareGrid, GvuConfig, GvuLogRow, Spec, TrainEvent, TrainStatus } from '../../../workers/engineApi.ts';
 import { parsePromptSet } from '../../core/io/promptSet.ts';
-import { callEngine, proxy } from '../engine.ts';
+import { callEngine, pauseJob, proxy } from '../engine.ts';
 import { fetchShippedPromptSet } from './shippedPromptSets.ts';
 import type { Slice } from './types.ts';
 
@@ -149,12 +149,9 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
 
     async pauseTraining() {
       if (get().trainStatus !== 'running') return;
-      set({ trainStatus: 'pausing', trainPhase: 'pausing after this step' });
-      try {
-        await callEngine((e) => e.pauseTraining());
-      } catch (err) {
-        get().engineError(err);
-      }
+      // The step in flight is dropped; the run keeps the state of its last whole step.
+      set({ trainStatus: 'pausing', trainPhase: 'pausing…' });
+      pauseJob();
     },
 
     async resumeTraining() {

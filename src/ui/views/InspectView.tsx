@@ -57,9 +57,11 @@ function SettingProblems() {
 }
 
 function PromptPanel() {
-  const { prompt, problem, generating, progress, busy, error } = useStore(useShallow((s) => ({
+  const { prompt, problem, generating, progress, busy, error, notice } = useStore(useShallow((s) => ({
     prompt: s.inspect.prompt, problem: s.promptProblem, generating: s.generating, progress: s.progress, busy: s.busy, error: s.inspectError,
+    notice: s.inspectNotice,
   })));
+  const cancelGenerate = useStore((s) => s.cancelGenerate);
   const setInspect = useStore((s) => s.setInspect);
   const generate = useStore((s) => s.generate);
   const model = useStore((s) => s.model);
@@ -80,6 +82,7 @@ function PromptPanel() {
         <button type="submit" className="primary" data-testid="generate" disabled={generating || Boolean(busy) || !model || refused}>
           {generating ? `Generating… ${Math.round(progress * 100)}%` : 'Generate'}
         </button>
+        {generating && <button type="button" data-testid="generate-cancel" onClick={cancelGenerate}>Cancel</button>}
       </form>
       <p id="prompt-problem" className={problem ? 'inline-error' : 'visually-hidden'} role={problem ? 'alert' : undefined} data-testid="prompt-problem">
         {problem ?? ''}
@@ -99,6 +102,7 @@ function PromptPanel() {
       <SettingProblems />
       {busy && <p className="note">The engine is busy ({busy}); generation waits until it is done.</p>}
       {error && <p className="error-text" role="alert" data-testid="inspect-error">{error}</p>}
+      {notice && <p className="muted" role="status" data-testid="inspect-notice">{notice}</p>}
     </section>
   );
 }

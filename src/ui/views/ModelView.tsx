@@ -7,17 +7,8 @@ import { useStore } from '../store/index.ts';
 import { resolveBackend } from '../store/engineSlice.ts';
 
 export function ModelView() {
-  const probe = useStore((s) => s.probe);
-  const runProbeGraph = useStore((s) => s.runProbeGraph);
-  useEffect(() => {
-    // The probe graphs run when this view is first opened (not at page load: they would hold the engine).
-    if (!probe) return;
-    const { runs } = useStore.getState();
-    void (async () => {
-      if (runs.wasm.status === 'idle') await runProbeGraph('wasm');
-      if (probe.webgpu.available && useStore.getState().runs.webgpu.status === 'idle') await runProbeGraph('webgpu');
-    })();
-  }, [probe, runProbeGraph]);
+  // The probe graphs run only on request (their Run buttons): they hold the engine for seconds to a
+  // minute, and a user who opened this view to read the model card should not wait for them.
   return (
     <div className="model-view">
       <div className="cards">

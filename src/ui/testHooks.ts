@@ -1,0 +1,16 @@
+// Test hooks: the browser tests and the bench CLI (src/cli/browserBench.ts) drive the same worker
+// the UI uses, and a comlink remote cannot be made from outside the page. Only the dev server
+// (what tests and benches open) installs them; in a production build `import.meta.env.DEV` is the
+// constant false, so this body is dropped from the bundle and nothing can turn it on.
+import type { Engine } from './engine.ts';
+
+declare global {
+  interface Window {
+    __gvu?: { engine: Engine };
+  }
+}
+
+export function installTestHooks(engine: Engine): void {
+  if (!import.meta.env.DEV) return;
+  window.__gvu = { engine };
+}

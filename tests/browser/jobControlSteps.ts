@@ -1,0 +1,114 @@
+// Steps shared by the job-control tests on WASM and WebGPU. Latencies are measured inside the page,
+// from the click to the DOM showing the job's new state (a MutationObserver), so test-driver
+// round trips do not count against the job.
+import { unzipSync } from 'fflate';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import type { BrowserApp } from './harness.ts';
+
+export const BATCH_PROMPTS = Array.from({ length: 40 }, (_, i) =>
+  `a photo of ${['a red circle', 'two blue squares', 'a green triangle', 'a small yellow circle', 'three purple squares'][i % 5]}`);
+
+/** A DOM condition: element `id`'s attribute (or its text) matches `match`; null (absent) reads as "null". */
+export interface Cond { readonly id: string; readonly attr?: string; readonly match: string }
+
+/**
+ * Click `clickId` once every `ready` condition holds; resolve with ms from the click until every
+ * `reached` condition holds. Conditions are data, not code: the page's CSP forbids eval.
+ */
+async function clickAndTime(page: Page, clickId: string, ready: readonly Cond[], reached: readonly Cond[], timeoutMs: number): Promise<number> {
+  return page.evaluate(async ({ clickId, ready, reached, timeoutMs }) => {
+    const value = (c: Cond) => {
+      const el = document.querySelector(`[data-testid="${c.id}"]`);
+      return String(el === null ? null : c.attr ? el.getAttribute(c.attr) : el.textContent);
+    };
+    const holds = (cs: readonly Cond[]) => cs.every((c) => new RegExp(c.match).test(value(c)));
+    const waitFor = (cs: readonly Cond[], what: string) => new Promise<void>((resolve, reject) => {
+      if (holds(cs)) return resolve();
+      const obs = new MutationObserver(() => {
+        if (holds(cs)) {
+          obs.disconnect();
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      const timer = setTimeout(() => {
+        obs.disconnect();
+        reject(new Error(`timed out waiting for ${what}: ${cs.map((c) => `${c.id}.${c.attr ?? 'text'} = ${value(c)}, want /${c.match}/`).join('; ')}`));
+      }, timeoutMs);
+      obs.observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    });
+    await waitFor(ready, 'the job to be running');
+    const t0 = performance.now();
+    (document.querySelector(`[data-testid="${clickId}"]`) as HTMLButtonElement).click();
+    await waitFor(reached, 'the job to stop');
+    return performance.now() - t0;
+  }, { clickId, ready, reached, timeoutMs });
+}
+
+/** Start a long job, cancel it mid-way; ms from the click to the cancelled state. */
+export async function measureCancel(app: BrowserApp, job: 'generate' | 'batch', timeoutMs = 120_000): Promise<number> {
+  const { page } = app;
+  if (job === 'generate') {
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('prompt-input').fill('a photo of two blue squares');
+    await page.getByLabel('G (group size)').fill('8');
+    await page.getByTestId('generate').click();
+    return clickAndTime(page, 'generate-cancel',
+      [{ id: 'generate', match: 'Generating… ([1-8]\\d|9)%' }],
+      [{ id: 'inspect-notice', match: '^Cancelled' }, { id: 'generate', attr: 'disabled', match: '^null$' }], timeoutMs);
+  }
+  await page.getByTestId('tab-batch').click();
+  await page.getByTestId('batch-upload').setInputFiles({ name: 'forty.txt', mimeType: 'text/plain', buffer: Buffer.from(BATCH_PROMPTS.join('\n')) });
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="batch-run"]')?.disabled, null, { timeout: 30_000 });
+  await page.getByTestId('batch-run').click();
+  const ms = await clickAndTime(page, 'batch-cancel',
+    [{ id: 'batch-status', attr: 'data-done', match: '^([4-9]|\\d\\d+)$' }],
+    [{ id: 'batch-status', attr: 'data-status', match: '^cancelled$' }], timeoutMs);
+  const doneAtCancel = Number(await page.getByTestId('batch-status').getAttribute('data-done'));
+  if (!(doneAtCancel < BATCH_PROMPTS.length)) throw new Error(`the batch finished (${doneAtCancel}) before the cancel: make it longer`);
+  // Nothing runs after a cancel, and Run continues from where it stopped.
+  await page.waitForTimeout(1000);
+  const still = Number(await page.getByTestId('batch-status').getAttribute('data-done'));
+  if (still !== doneAtCancel) throw new Error(`rows kept coming after the cancel: ${doneAtCancel} -> ${still}`);
+  await page.getByTestId('batch-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'done', null, { timeout: timeoutMs });
+  const rows = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
+  if (rows.length !== BATCH_PROMPTS.length * 2 || new Set(rows).size !== rows.length) {
+    throw new Error(`after resume: ${rows.length} rows, ${new Set(rows).size} distinct; expected ${BATCH_PROMPTS.length * 2}`);
+  }
+  return ms;
+}
+
+const STEPS = 3;
+
+/**
+ * A 3-step run (2 prompts x G = 2, evaluation at the start and the end); with pauseAtStep, pause
+ * as soon as that step is logged (the next step is then in flight), then resume. Returns the
+ * trained adapter's safetensors bytes.
+ */
+export async function trainAndExport(app: BrowserApp, opts: { pauseAtStep: number | null; timeoutMs?: number }) {
+  const { page } = app;
+  const timeout = opts.timeoutMs ?? 240_000;
+  await page.getByTestId('tab-train').click();
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="train-start"]')?.disabled, null, { timeout });
+  for (const [k, v] of [['steps', STEPS], ['promptsPerStep', 2], ['groupSize', 2], ['evalEvery', STEPS]] as const) {
+    await page.getByTestId(`train-${k}`).fill(String(v));
+  }
+  await page.getByTestId('train-start').click();
+  let pauseMs: number | null = null;
+  let stepAtPause: number | null = null;
+  if (opts.pauseAtStep !== null) {
+    pauseMs = await clickAndTime(page, 'train-pause',
+      [{ id: 'train-step', match: `^${opts.pauseAtStep}$` }],
+      [{ id: 'train-status', attr: 'data-status', match: '^paused$' }], timeout);
+    stepAtPause = Number(await page.getByTestId('train-step').innerText());
+    await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="train-resume"]')?.disabled, null, { timeout });
+    await page.getByTestId('train-resume').click();
+  }
+  await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === 'finished', null, { timeout });
+  await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="adapter-download"]')?.disabled, null, { timeout });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('adapter-download').click()]);
+  const files = unzipSync(readFileSync(await download.path()));
+  return { pauseMs, stepAtPause, adapter: Buffer.from(files['adapter_model.safetensors']) };
+}
