@@ -70,9 +70,9 @@ export function parseFlags<T extends FlagTable>(command: string, table: T, argv:
     const m = /^--([A-Za-z][\w-]*)(?:=([\s\S]*))?$/.exec(arg);
     if (!m) throw new InputError(`unexpected argument ${JSON.stringify(arg)} for ${command}; flags are written --key=value`);
     const [, name, raw] = m;
+    if (name === 'config') throw new InputError(`--config needs a value, e.g. --config=FILE (a JSON object of flags)`);
     const key = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     const spec = table[key];
-    if (name === 'config') throw new InputError(`--config needs a value, e.g. --config=FILE (a JSON object of flags)`);
     if (!spec) throw new InputError(unknownFlag(command, table, `--${name}`, key));
     if (given.has(key)) throw new InputError(`--${name} is given twice (${JSON.stringify(given.get(key))} and ${JSON.stringify(raw ?? '')}); give it once`);
     given.set(key, raw ?? '');

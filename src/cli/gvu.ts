@@ -30,9 +30,13 @@ const isUserError = (e: unknown): e is Error =>
 async function main(args: string[]): Promise<number> {
   const [name, ...argv] = args;
   const cmd = name === undefined ? undefined : COMMANDS[name];
+  if (name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return 0;
+  }
   if (!cmd) {
-    console.error(name === undefined || name === '--help' ? USAGE : `unknown command ${JSON.stringify(name)}\n${USAGE}`);
-    return name === '--help' ? 0 : 2;
+    console.error(name === undefined ? USAGE : `unknown command ${JSON.stringify(name)}\n${USAGE}`);
+    return 2;
   }
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(flagHelp(name, cmd.flags));
