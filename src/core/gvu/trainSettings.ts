@@ -1,7 +1,7 @@
 // Every numeric GvU training setting, its allowed range and why, in one table that the Train view
 // (inline, as the user types), the engine worker and the CLI (both through checkGvuConfig) check
 // against. A setting outside its range cannot train (G = 1 has no group to compare, lr = 0 learns
-// nothing) or wrecks the run (lr 0.1 overflows within a dozen steps), so it is refused with the
+// nothing) or wrecks the run (lr 0.05: one update drives the KL to 1e5), so it is refused with the
 // range named, never silently clamped or replaced by a default.
 import type { GvuConfig } from './trainer.ts';
 
@@ -22,10 +22,9 @@ export const TRAIN_SETTING_RULES: Readonly<Record<NumericSetting, SettingRule>> 
   promptsPerStep: { label: 'prompts per step', min: 1, max: 128, integer: true, why: 'prompts sampled for each rollout' },
   groupSize: { label: 'group size', min: 2, max: 64, integer: true, why: 'GRPO compares images within a group' },
   innerUpdates: { label: 'inner updates', min: 1, max: 16, integer: true, why: 'Adam updates per rollout; with 0 the adapter never changes' },
-  // Measured on the shipped model (P 8, G 4): lr 1e-3 raises the reward; 1e-2 collapses it within
-  // 60 steps; 0.1 gives non-finite gradients by step 13. 0.05 stays allowed for short probes (the
-  // trainer test moves a tiny random model off its rollout with it).
-  lr: { label: 'learning rate', min: 0, max: 0.05, minExclusive: true, why: 'at 0 nothing is learned; at 0.1 training overflows within a dozen steps' },
+  // Measured on the shipped model (P 8, G 4): lr 1e-3 raises the reward; 1e-2 trains, then
+  // collapses the reward within 60 steps; at 0.05 the first update alone drives the KL to 1e5.
+  lr: { label: 'learning rate', min: 0, max: 0.01, minExclusive: true, why: 'at 0 nothing is learned; at 0.05 one update wrecks the model' },
   beta: { label: 'KL weight β', min: 0, max: 1, why: '0 turns the KL to the base model off' },
   clipEps: { label: 'clip ε', min: 0, max: 1, minExclusive: true, why: 'the PPO ratio clip range; at 0 every update is clipped away' },
   temperature: { label: 'temperature', min: 0, max: 10, minExclusive: true, why: 'at 0 sampling is greedy and a group\'s images are all alike' },

@@ -62,7 +62,7 @@ describe('trainGvu', () => {
 
   it('logs the ratio and clipping of the last inner update, where the policy has moved off the rollout', async () => {
     const rows: GvuLogRow[] = [];
-    const run = { ...RUN, steps: 2, lr: 0.05, clipEps: 0.01 };
+    const run = { ...RUN, steps: 2, lr: 0.01, clipEps: 0.01 }; // lr at the top of its range (trainSettings.ts)
     await trainGvu(CFG, baseWeights(), run, freshGvuState(CFG, run), TRAIN, {
       createSession: (m) => createNodeSession(m), log: (r) => void rows.push(r), checkpoint: async () => {},
     });
