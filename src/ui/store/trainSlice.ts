@@ -1,12 +1,14 @@
 // Train: a GvU run in the worker, its live curves, pause/resume/stop, a fixed-seed before/after grid.
-import type { CompareGrid, GvuConfig, GvuLogRow, Spec, TrainEvent, TrainStatus } from '../../../workers/engineApi.ts';
-import { parsePromptSet } from '../../core/io/promptSet.ts';
+import type { CompareGrid, GvuLogRow, Spec, TrainEvent, TrainStatus } from '../../../workers/engineApi.ts';
+import { InputError } from '../../core/errors.ts';
+import { decodeText } from '../../core/io/decodeText.ts';
+import { type LineProblem, parsePromptSet } from '../../core/io/promptSet.ts';
 import { callEngine, pauseJob, proxy } from '../engine.ts';
 import { fetchShippedPromptSet } from './shippedPromptSets.ts';
+import { type TrainConfig, type TrainConfigPatch, type TrainProblems, patchTrainConfig, trainConfigProblems } from './trainForm.ts';
 import type { Slice } from './types.ts';
 
-export type TrainConfig = Pick<GvuConfig,
-  'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'beta' | 'clipEps' | 'innerUpdates' | 'teacher' | 'rewardVariant' | 'promptSampling' | 'evalEvery'>;
+export type { TrainConfig } from './trainForm.ts';
 
 export type TrainRunStatus = 'idle' | 'running' | 'pausing' | 'paused' | 'stopped' | 'finished' | 'interrupted' | 'error';
 
@@ -21,6 +23,7 @@ export interface TrainPromptSource {
   readonly specs: readonly Spec[] | null; // null = the shipped train set
   readonly count: number | null;
   readonly note: string | null;
+  readonly problems: readonly LineProblem[]; // the file's line problems, listed as Batch lists them
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = {
@@ -29,7 +32,7 @@ export const TRAIN_DEFAULTS: TrainConfig = {
 };
 
 /** The default source: the shipped train set, which the worker already holds. */
-const TRAIN_SET: TrainPromptSource = { name: 'ShapesWorld train set', specs: null, count: null, note: null };
+const TRAIN_SET: TrainPromptSource = { name: 'ShapesWorld train set', specs: null, count: null, note: null, problems: [] };
 
 /** Fixed prompts and seeds of the before/after grid. */
 export const GRID_PROMPTS = ['a photo of a red circle', 'a photo of two blue squares', 'a photo of a green triangle'];
@@ -38,7 +41,11 @@ const GRID_SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 
 
 export interface TrainSlice {
   readonly trainConfig: TrainConfig;
+  /** Each numeric field's problem as typed (trainForm.ts); Start refuses while any is set. */
+  readonly trainProblems: TrainProblems;
   readonly trainPrompts: TrainPromptSource;
+  /** Why the last prompt upload was refused; the previous prompt source stays in use. */
+  readonly trainPromptsError: string | null;
   readonly trainStatus: TrainRunStatus;
   readonly trainPhase: string | null;
   readonly trainLog: readonly GvuLogRow[];
@@ -48,7 +55,7 @@ export interface TrainSlice {
   readonly grid: CompareGrid | null;
   readonly gridLoading: boolean;
 
-  setTrainConfig(patch: Partial<TrainConfig>): void;
+  setTrainConfig(patch: TrainConfigPatch): void;
   loadTrainPrompts(file: File | null): Promise<void>;
   /** Train on the shipped RL pool instead of the train set. */
   loadRlPool(): Promise<void>;
@@ -69,17 +76,24 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     else set({ trainPhase: e.phase });
   });
 
-  /** A prompt file becomes the run's prompt source: prompts with a spec, problems summarised. */
+  /**
+   * A prompt file becomes the run's prompt source: prompts with a spec, line problems listed. A
+   * file with nothing to train on throws (parsePromptSet's words, or none with a spec) and the
+   * previous source stays.
+   */
   function adoptTrainPrompts(text: string, name: string): void {
     const parsed = parsePromptSet(text, name);
     const specs = parsed.rows.flatMap((r) => (r.spec ? [r.spec] : []));
     const plain = parsed.rows.length - specs.length;
-    const note = [
-      parsed.problems.length ? `${parsed.problems.length} line problem(s), first: line ${parsed.problems[0].line}: ${parsed.problems[0].message}` : '',
-      plain ? `${plain} prompt(s) without a GenEval spec are left out: the trainer judges every rollout` : '',
-    ].filter(Boolean).join('; ') || null;
-    set({ trainPrompts: { name, specs, count: specs.length, note } });
+    if (specs.length === 0) {
+      throw new InputError(`${name}: none of its ${parsed.rows.length} prompt(s) has a GenEval spec (tag, include), which training needs to judge each image; upload GenEval metadata JSONL`);
+    }
+    const note = plain ? `${plain} prompt(s) without a GenEval spec are left out: the trainer judges every rollout` : null;
+    set({ trainPrompts: { name, specs, count: specs.length, note, problems: parsed.problems }, trainPromptsError: null });
   }
+
+  /** A refused upload in a person's words: the message, never the error's class name. */
+  const refused = (err: unknown) => set({ trainPromptsError: err instanceof Error ? err.message : String(err) });
 
   async function drive(call: () => Promise<TrainStatus>): Promise<void> {
     set({ trainStatus: 'running', trainError: null });
@@ -105,7 +119,9 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
 
   return {
     trainConfig: TRAIN_DEFAULTS,
+    trainProblems: {},
     trainPrompts: TRAIN_SET,
+    trainPromptsError: null,
     trainStatus: 'idle',
     trainPhase: null,
     trainLog: [],
@@ -116,27 +132,41 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     gridLoading: false,
 
     setTrainConfig(patch) {
-      set((s) => ({ trainConfig: { ...s.trainConfig, ...patch } }));
+      set((s) => {
+        const next = patchTrainConfig(s.trainConfig, s.trainProblems, patch);
+        return { trainConfig: next.config, trainProblems: next.problems };
+      });
     },
 
     async loadTrainPrompts(file) {
       if (!file) {
-        set({ trainPrompts: TRAIN_SET });
+        set({ trainPrompts: TRAIN_SET, trainPromptsError: null });
         return;
       }
-      adoptTrainPrompts(await file.text(), file.name);
+      try {
+        // Bytes, not file.text(): a UTF-16 file is decoded, an image is named as not text.
+        adoptTrainPrompts(decodeText(new Uint8Array(await file.arrayBuffer())), file.name);
+      } catch (err) {
+        refused(err);
+      }
     },
 
     async loadRlPool() {
       try {
         adoptTrainPrompts(await fetchShippedPromptSet('pool'), 'ShapesWorld RL pool (pool.jsonl)');
       } catch (err) {
-        set({ trainError: err instanceof Error ? `${err.name}: ${err.message}` : String(err) });
+        refused(err);
       }
     },
 
     async startTraining() {
       if (get().busy) return;
+      // The view disables Start on a problem; this is the backstop, so no invalid config is sent.
+      const problems = trainConfigProblems(get().trainConfig, get().trainProblems);
+      if (problems.length) {
+        set({ trainError: `fix the run settings first: ${problems.join('; ')}` });
+        return;
+      }
       const src = get().trainPrompts;
       if (src.specs && src.specs.length === 0) {
         set({ trainError: `${src.name} has no prompt with a GenEval spec to train on` });
@@ -186,7 +216,9 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     async startDemo() {
       set({
         trainConfig: { ...TRAIN_DEFAULTS, steps: 6, promptsPerStep: 4, groupSize: 4, evalEvery: 3, lr: 5e-4 },
+        trainProblems: {},
         trainPrompts: TRAIN_SET,
+        trainPromptsError: null,
       });
       get().setView('train');
       await get().startTraining();

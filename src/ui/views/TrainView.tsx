@@ -2,10 +2,12 @@
 // before/after grid, and the adapter (download / upload in the PEFT layout).
 import { useShallow } from 'zustand/react/shallow';
 import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
+import { TRAIN_SETTING_RULES } from '../../core/gvu/trainSettings.ts';
+import { formatProblem } from '../../core/io/promptSet.ts';
 import { LineChart } from '../components/LineChart.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { useStore } from '../store/index.ts';
-import type { TrainConfig } from '../store/trainSlice.ts';
+import type { TrainConfig, TrainNumberField } from '../store/trainForm.ts';
 
 export function TrainView() {
   return (
@@ -21,21 +23,45 @@ export function TrainView() {
   );
 }
 
-const FIELDS: { k: keyof TrainConfig; label: string; step: number; min: number; max: number }[] = [
-  { k: 'steps', label: 'Steps', step: 1, min: 1, max: 1000 },
-  { k: 'promptsPerStep', label: 'Prompts / step', step: 1, min: 1, max: 64 },
-  { k: 'groupSize', label: 'G (group size)', step: 1, min: 2, max: 16 },
-  { k: 'lr', label: 'Learning rate', step: 0.0001, min: 0, max: 0.1 },
-  { k: 'beta', label: 'β (KL)', step: 0.01, min: 0, max: 1 },
-  { k: 'clipEps', label: 'Clip ε', step: 0.05, min: 0, max: 1 },
-  { k: 'innerUpdates', label: 'Inner updates', step: 1, min: 1, max: 8 },
-  { k: 'evalEvery', label: 'Validate every', step: 1, min: 0, max: 1000 },
+// Ranges come from the shared table (trainSettings.ts); the HTML min/max are only a hint to the
+// browser's spinner, the store checks every keystroke.
+const FIELDS: { k: TrainNumberField; label: string; step: number }[] = [
+  { k: 'steps', label: 'Steps', step: 1 },
+  { k: 'promptsPerStep', label: 'Prompts / step', step: 1 },
+  { k: 'groupSize', label: 'G (group size)', step: 1 },
+  { k: 'lr', label: 'Learning rate', step: 0.0001 },
+  { k: 'beta', label: 'β (KL)', step: 0.01 },
+  { k: 'clipEps', label: 'Clip ε', step: 0.05 },
+  { k: 'innerUpdates', label: 'Inner updates', step: 1 },
+  { k: 'evalEvery', label: 'Validate every', step: 1 },
 ];
+
+// The field label's bold would make a sentence in a narrow column hard to read.
+const PROBLEM_TEXT = { fontWeight: 400, fontSize: '0.8rem', lineHeight: 1.35 } as const;
+const INVALID_INPUT = { borderColor: 'var(--bad)' } as const;
+
+/** A numeric run setting; an emptied field stays empty and is a problem, shown under it. */
+function NumberField({ k, label, step }: { k: TrainNumberField; label: string; step: number }) {
+  const value = useStore((s) => s.trainConfig[k]);
+  const problem = useStore((s) => s.trainProblems[k] ?? null);
+  const set = useStore((s) => s.setTrainConfig);
+  const { min, max } = TRAIN_SETTING_RULES[k];
+  return (
+    <label className="field">
+      <span>{label}</span>
+      <input type="number" value={Number.isNaN(value) ? '' : value} step={step} min={min} max={Number.isFinite(max) ? max : undefined}
+        data-testid={`train-${k}`} aria-invalid={Boolean(problem)} aria-describedby={`train-${k}-problem`}
+        style={problem ? INVALID_INPUT : undefined} onChange={(e) => set({ [k]: e.target.value })} />
+      {problem && <span id={`train-${k}-problem`} className="inline-error" style={PROBLEM_TEXT} role="alert" data-testid={`train-${k}-problem`}>{problem}</span>}
+    </label>
+  );
+}
 
 function TrainSettings() {
   const config = useStore((s) => s.trainConfig);
   const set = useStore((s) => s.setTrainConfig);
   const prompts = useStore((s) => s.trainPrompts);
+  const uploadError = useStore((s) => s.trainPromptsError);
   const load = useStore((s) => s.loadTrainPrompts);
   const loadPool = useStore((s) => s.loadRlPool);
   const running = useStore((s) => s.trainStatus === 'running' || s.trainStatus === 'pausing');
@@ -43,13 +69,7 @@ function TrainSettings() {
     <section className="panel">
       <h2>Run settings</h2>
       <fieldset className="fields" disabled={running}>
-        {FIELDS.map((f) => (
-          <label key={f.k} className="field">
-            <span>{f.label}</span>
-            <input type="number" value={config[f.k] as number} step={f.step} min={f.min} max={f.max} data-testid={`train-${f.k}`}
-              onChange={(e) => set({ [f.k]: Number(e.target.value) })} />
-          </label>
-        ))}
+        {FIELDS.map((f) => <NumberField key={f.k} {...f} />)}
         <label className="field">
           <span>Prompt sampling</span>
           <select value={config.promptSampling} data-testid="train-promptSampling"
@@ -76,12 +96,27 @@ function TrainSettings() {
         <span className="muted" data-testid="train-prompts">Prompts: <strong>{prompts.name}</strong>{prompts.count !== null ? ` (${prompts.count} with a spec)` : ''}</span>
         <label className="file-button">
           Upload GenEval JSONL…
-          <input type="file" accept=".jsonl,.txt,.csv" disabled={running} onChange={(e) => void load(e.target.files?.[0] ?? null)} />
+          <input type="file" accept=".jsonl,.txt,.csv" disabled={running} data-testid="train-upload"
+            onChange={(e) => { const f = e.target.files?.[0]; if (f) void load(f); e.target.value = ''; }} />
         </label>
         {prompts.specs && <button type="button" className="link" onClick={() => void load(null)}>use the train set</button>}
         <button type="button" className="link" disabled={running} data-testid="train-use-pool" onClick={() => void loadPool()}>use the RL pool</button>
       </div>
+      {uploadError && <p className="error-text" role="alert" data-testid="train-prompts-error">{uploadError}</p>}
       {prompts.note && <p className="note">{prompts.note}</p>}
+      {prompts.problems.length > 0 && (
+        <details open className="problems">
+          <summary>Problems in {prompts.name} ({prompts.problems.length})</summary>
+          <ul data-testid="train-prompt-problems">
+            {prompts.problems.slice(0, 50).map((p, i) => (
+              <li key={i} className={p.severity}>
+                <span className="mono">line {p.line}</span> <span className="badge">{p.kind}</span> {p.message}
+                <span className="visually-hidden">{formatProblem(prompts.name, p)}</span>
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
     </section>
   );
 }
@@ -94,6 +129,9 @@ function RunPanel() {
     start: s.startTraining, pause: s.pauseTraining, resume: s.resumeTraining, stop: s.stopTraining, demo: s.startDemo,
   })));
   const lastStepMs = useStore((s) => (s.trainLog.length ? Math.round(1000 * s.trainLog[s.trainLog.length - 1].seconds) : null));
+  const invalid = useStore((s) => Object.keys(s.trainProblems).length > 0);
+  const skips = useStore((s) => [...s.trainLog].reverse().find((r) => r.skipReason) ?? null);
+  const skipped = useStore((s) => (s.trainLog.length ? s.trainLog[s.trainLog.length - 1].skipped : 0));
   const running = status === 'running' || status === 'pausing';
   const otherBusy = Boolean(busy) && !running;
   return (
@@ -106,7 +144,7 @@ function RunPanel() {
         <strong>{status}</strong> · step <span data-testid="train-step">{step}</span> / {steps}{phase ? ` · ${phase}` : ''}{lastStepMs !== null ? ` · last step ${(lastStepMs / 1000).toFixed(1)} s` : ''}
       </p>
       <div className="button-row">
-        <button type="button" className="primary" data-testid="train-start" disabled={running || otherBusy} onClick={() => void a.start()}>Start</button>
+        <button type="button" className="primary" data-testid="train-start" disabled={running || otherBusy || invalid} onClick={() => void a.start()}>Start</button>
         <button type="button" data-testid="train-pause" disabled={status !== 'running'} onClick={() => void a.pause()}>Pause</button>
         <button type="button" data-testid="train-resume" disabled={status !== 'paused' || otherBusy} onClick={() => void a.resume()}>Resume</button>
         <button type="button" data-testid="train-stop" disabled={!running && status !== 'paused'} onClick={() => void a.stop()}>Stop</button>
@@ -114,6 +152,12 @@ function RunPanel() {
       </div>
       <p className="hint">Start begins a fresh adapter. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
       {otherBusy && <p className="note">The engine is busy ({busy}).</p>}
+      {invalid && !running && <p className="note" data-testid="train-settings-invalid">Start waits until every run setting is allowed: see the problems under the fields.</p>}
+      {skipped > 0 && (
+        <p className="note" data-testid="train-skipped">
+          {skipped} update(s) skipped by the non-finite guard, never written to the adapter{skips?.skipReason ? `; last: ${skips.skipReason}` : ''}.
+        </p>
+      )}
       {error && <p className="error-text" role="alert" data-testid="train-error">{error}</p>}
     </section>
   );

@@ -1,0 +1,43 @@
+// The Train view's numeric fields as typed: each keystroke is checked against the shared table
+// (core/gvu/trainSettings.ts, the one the worker and CLI enforce too), and the problem is kept
+// beside the value. An emptied field stays empty (NaN) and is a problem; it never becomes 0 or a
+// default, and Start refuses while any field has a problem.
+import { type NumericSetting, readSetting, settingProblems } from '../../core/gvu/trainSettings.ts';
+import type { GvuConfig } from '../../../workers/engineApi.ts';
+
+export type TrainConfig = Pick<GvuConfig,
+  'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'beta' | 'clipEps' | 'innerUpdates' | 'teacher' | 'rewardVariant' | 'promptSampling' | 'evalEvery'>;
+
+/** The numeric fields of the Train view, in the order they are shown. */
+export const TRAIN_NUMBER_FIELDS = ['steps', 'promptsPerStep', 'groupSize', 'lr', 'beta', 'clipEps', 'innerUpdates', 'evalEvery'] as const satisfies readonly (keyof TrainConfig & NumericSetting)[];
+export type TrainNumberField = (typeof TRAIN_NUMBER_FIELDS)[number];
+
+/** A change from the form: numbers may come as the field's text. */
+export type TrainConfigPatch = { [K in keyof TrainConfig]?: K extends TrainNumberField ? number | string : TrainConfig[K] };
+
+export type TrainProblems = Partial<Record<TrainNumberField, string>>;
+
+const isNumberField = (k: string): k is TrainNumberField => (TRAIN_NUMBER_FIELDS as readonly string[]).includes(k);
+
+/** The config with the patch applied (refused values kept as typed, NaN when not a number) and each field's problem. */
+export function patchTrainConfig(config: TrainConfig, problems: TrainProblems, patch: TrainConfigPatch): { config: TrainConfig; problems: TrainProblems } {
+  const nextConfig: Record<string, unknown> = { ...config };
+  const nextProblems: TrainProblems = { ...problems };
+  for (const [k, v] of Object.entries(patch)) {
+    if (!isNumberField(k)) {
+      nextConfig[k] = v;
+      continue;
+    }
+    const read = readSetting(k, v);
+    nextConfig[k] = read.value ?? (typeof v === 'string' && v.trim() !== '' ? Number(v) : typeof v === 'number' ? v : NaN);
+    if (read.problem) nextProblems[k] = read.problem;
+    else delete nextProblems[k];
+  }
+  return { config: nextConfig as TrainConfig, problems: nextProblems };
+}
+
+/** Every problem of a config about to be sent: the fields' own, and a re-check of the values (never send an invalid config). */
+export function trainConfigProblems(config: TrainConfig, problems: TrainProblems): string[] {
+  const all = { ...settingProblems(config, TRAIN_NUMBER_FIELDS), ...problems };
+  return TRAIN_NUMBER_FIELDS.flatMap((k) => (all[k] ? [all[k]] : []));
+}
