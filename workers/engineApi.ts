@@ -87,6 +87,8 @@ export interface AdapterInfo {
   readonly source: 'trained' | 'uploaded';
   /** GvU steps behind a trained adapter. */
   readonly step: number | null;
+  /** What the upload check found odd but loadable (e.g. weights far larger than training makes). */
+  readonly warnings: readonly string[];
 }
 
 export interface ModelInfo {

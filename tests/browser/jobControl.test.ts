@@ -31,7 +31,7 @@ test('pause stops training within 1.5 s; resume gives the same adapter as an uni
   const paused = await trainAndExport(app, { pauseAtStep: 1 });
   expect(paused.pauseMs, recentLogs(app)).toBeLessThan(BAR_MS);
   expect(paused.stepAtPause).toBe(1);
-  expect(Buffer.compare(paused.adapter, straight.adapter), 'adapter after pause + resume differs from an uninterrupted run').toBe(0);
+  expect(Buffer.compare(paused.adapter!, straight.adapter!), 'adapter after pause + resume differs from an uninterrupted run').toBe(0);
   await screenshot(app, 'train-paused-resumed');
 });
 

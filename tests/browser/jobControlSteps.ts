@@ -47,7 +47,10 @@ async function clickAndTime(page: Page, clickId: string, ready: readonly Cond[],
 }
 
 /** Start a long job, cancel it mid-way; ms from the click to the cancelled state. */
-export async function measureCancel(app: BrowserApp, job: 'generate' | 'batch', timeoutMs = 120_000): Promise<number> {
+export async function measureCancel(
+  app: BrowserApp, job: 'generate' | 'batch', opts: { timeoutMs?: number; thenFinish?: boolean } = {},
+): Promise<number> {
+  const timeoutMs = opts.timeoutMs ?? 120_000;
   const { page } = app;
   if (job === 'generate') {
     await page.getByTestId('tab-inspect').click();
@@ -71,6 +74,7 @@ export async function measureCancel(app: BrowserApp, job: 'generate' | 'batch', 
   await page.waitForTimeout(1000);
   const still = Number(await page.getByTestId('batch-status').getAttribute('data-done'));
   if (still !== doneAtCancel) throw new Error(`rows kept coming after the cancel: ${doneAtCancel} -> ${still}`);
+  if (opts.thenFinish === false) return ms;
   await page.getByTestId('batch-run').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'done', null, { timeout: timeoutMs });
   const rows = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
@@ -83,16 +87,16 @@ export async function measureCancel(app: BrowserApp, job: 'generate' | 'batch', 
 const STEPS = 3;
 
 /**
- * A 3-step run (2 prompts x G = 2, evaluation at the start and the end); with pauseAtStep, pause
- * as soon as that step is logged (the next step is then in flight), then resume. Returns the
- * trained adapter's safetensors bytes.
+ * A 3-step run (2 prompts x G = 2, no validation); with pauseAtStep, pause as soon as that step is
+ * logged (the next step is then in flight, and is dropped), then resume. Returns the trained
+ * adapter's safetensors bytes; with stopAfterResume, stops once the next step is logged instead.
  */
-export async function trainAndExport(app: BrowserApp, opts: { pauseAtStep: number | null; timeoutMs?: number }) {
+export async function trainAndExport(app: BrowserApp, opts: { pauseAtStep: number | null; timeoutMs?: number; stopAfterResume?: boolean }) {
   const { page } = app;
   const timeout = opts.timeoutMs ?? 240_000;
   await page.getByTestId('tab-train').click();
   await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="train-start"]')?.disabled, null, { timeout });
-  for (const [k, v] of [['steps', STEPS], ['promptsPerStep', 2], ['groupSize', 2], ['evalEvery', STEPS]] as const) {
+  for (const [k, v] of [['steps', STEPS], ['promptsPerStep', 2], ['groupSize', 2], ['evalEvery', 0]] as const) {
     await page.getByTestId(`train-${k}`).fill(String(v));
   }
   await page.getByTestId('train-start').click();
@@ -105,6 +109,13 @@ export async function trainAndExport(app: BrowserApp, opts: { pauseAtStep: numbe
     stepAtPause = Number(await page.getByTestId('train-step').innerText());
     await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="train-resume"]')?.disabled, null, { timeout });
     await page.getByTestId('train-resume').click();
+    if (opts.stopAfterResume) {
+      // The run continues where it paused: the next step logged is the one that was dropped.
+      await page.waitForFunction((n) => document.querySelector('[data-testid="train-step"]')?.textContent === String(n), opts.pauseAtStep + 1, { timeout });
+      await page.getByTestId('train-stop').click();
+      await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === 'stopped', null, { timeout });
+      return { pauseMs, stepAtPause, adapter: null };
+    }
   }
   await page.waitForFunction(() => document.querySelector('[data-testid="train-status"]')?.getAttribute('data-status') === 'finished', null, { timeout });
   await page.waitForFunction(() => !document.querySelector<HTMLButtonElement>('[data-testid="adapter-download"]')?.disabled, null, { timeout });

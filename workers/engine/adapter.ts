@@ -14,6 +14,6 @@ export async function exportAdapter(): Promise<AdapterFilesData> {
 
 export async function importAdapter(files: Partial<AdapterFilesData>): Promise<void> {
   const m = await loadModel();
-  const { lora, weights } = decodeAdapter(files, m.cfg);
-  setAdapter({ lora, weights, source: 'uploaded', step: null });
+  const { lora, weights, warnings } = decodeAdapter(files, m.cfg);
+  setAdapter({ lora, weights, source: 'uploaded', step: null, warnings });
 }

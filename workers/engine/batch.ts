@@ -33,6 +33,9 @@ export async function scoreBatch(
         }),
       );
       for (const [i, it] of chunk.entries()) {
+        // Scoring a prompt is one long call on a slow backend: check before each. The chunk's
+        // unscored prompts are drawn again, identically, when the job resumes.
+        if (signal.aborted) throw new AbortError(`batch cancelled after ${done} prompts`);
         const mine = samples.filter((s) => s.prompt === i);
         const images = mine.map((s) => renderTokens(s.codes));
         const scores = await rescore(it.prompt, images, req.reward);

@@ -19,6 +19,7 @@ interface Adapter {
   weights: Weights;
   source: AdapterInfo['source'];
   step: number | null;
+  warnings?: readonly string[];
 }
 
 interface Loaded {
@@ -143,7 +144,7 @@ export async function modelInfo(): Promise<ModelInfo> {
     backend,
     adapter: adapter && {
       rank: adapter.lora.rank, alpha: adapter.lora.alpha, targets: [...adapter.lora.targets],
-      params: countParams(adapter.weights), source: adapter.source, step: adapter.step,
+      params: countParams(adapter.weights), source: adapter.source, step: adapter.step, warnings: adapter.warnings ?? [],
     },
     specCount: m.specs.size,
   };

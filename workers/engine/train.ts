@@ -2,7 +2,9 @@
 // CLI does (src/cli/train.ts), with sessions from the selected web backend. The run's state (step,
 // adapter, Adam moments) stays in memory: a pause or cancel request (jobControl.ts) stops the run
 // at once, dropping the step in flight, and resume runs trainGvu again on the same state.
-import { GVU_DEFAULTS, type GvuConfig, type GvuState, freshGvuState, loraOf, trainGvu, validationScore } from '../../src/core/gvu/trainer.ts';
+import {
+  GVU_DEFAULTS, type GvuConfig, type GvuState, checkGvuConfig, freshGvuState, loraOf, trainGvu, validationScore,
+} from '../../src/core/gvu/trainer.ts';
 import { type CancelSignal, InputError } from '../../src/core/errors.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { createWebSession } from '../../src/core/runtime/web.ts';
@@ -29,6 +31,7 @@ let run: Run | null = null;
 export async function startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void, signal: CancelSignal): Promise<TrainStatus> {
   const m = await loadModel();
   const config: GvuConfig = { ...GVU_DEFAULTS, ...TAB_DEFAULTS, ...req.config };
+  checkGvuConfig(config); // before the current adapter is replaced: a refused run loses nothing
   const train = req.prompts ?? m.sets.train;
   if (train.length === 0) throw new InputError('training needs at least one prompt with a spec');
   run = { config, state: freshGvuState(m.cfg, config), train, val: req.valPrompts ?? m.sets.val.slice(0, VAL_PROMPTS) };

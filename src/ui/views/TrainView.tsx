@@ -226,6 +226,7 @@ function AdapterPanel() {
       <p data-testid="adapter-summary">
         {adapter ? `LoRA r=${adapter.rank}, α=${adapter.alpha}, ${adapter.params.toLocaleString()} parameters, ${adapter.source}${adapter.step !== null ? ` at step ${adapter.step}` : ''}.` : 'No adapter: the base model generates.'}
       </p>
+      {adapter?.warnings.map((w) => <p key={w} className="note" role="status" data-testid="adapter-warning">Warning: {w}</p>)}
       <div className="button-row">
         <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.down()} data-testid="adapter-download">
           Download adapter (.zip, PEFT layout)
