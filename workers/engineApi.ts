@@ -219,7 +219,8 @@ export interface PlaygroundApi {
   startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
   resumeTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
   compare(prompts: readonly string[], seeds: readonly number[], sampling: SamplingSettings): Promise<CompareGrid>;
-  scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) => void): Promise<{ done: number; cancelled: boolean }>;
+  /** onRows is awaited for each prompt: the result comes after every row has reached the page. */
+  scoreBatch(req: BatchRequest, onRows: (r: BatchRowResult) => void | Promise<void>): Promise<{ done: number; cancelled: boolean }>;
   /**
    * Share the control array (cancel/pause requests, heartbeat; workers/jobRequests.ts) and take the
    * Web Lock `lockName` for the worker's lifetime. The page calls it first.

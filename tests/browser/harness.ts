@@ -13,10 +13,11 @@ export function startApp(opts: BrowserAppOptions = {}): Promise<BrowserApp> {
   return launchBrowserApp(opts);
 }
 
-export async function screenshot(app: BrowserApp, name: string): Promise<string> {
+/** The whole page by default; `fullPage: false` for the viewport (a page with a long table). */
+export async function screenshot(app: Pick<BrowserApp, 'page'>, name: string, opts: { fullPage?: boolean } = {}): Promise<string> {
   const path = `${SCREENSHOT_DIR}/${name}.png`;
   mkdirSync(dirname(path), { recursive: true });
-  await app.page.screenshot({ path, fullPage: true });
+  await app.page.screenshot({ path, fullPage: opts.fullPage ?? true });
   return path;
 }
 

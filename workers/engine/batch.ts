@@ -13,7 +13,7 @@ import { generationSessions, loadModel, policy, timed } from './model.ts';
 const PROMPTS_PER_CHUNK = 4;
 
 export async function scoreBatch(
-  req: BatchRequest, onRows: (r: BatchRowResult) => void, signal: CancelSignal,
+  req: BatchRequest, onRows: (r: BatchRowResult) => void | Promise<void>, signal: CancelSignal,
 ): Promise<{ done: number; cancelled: boolean }> {
   const m = await loadModel();
   const p = await policy();
@@ -49,7 +49,9 @@ export async function scoreBatch(
             judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],
           };
         });
-        onRows({ index: it.index, rows, images });
+        // Awaited: a comlink callback travels on its own port, so an unawaited last call can
+        // arrive after the job's result, and the page would call the run done without those rows.
+        await onRows({ index: it.index, rows, images });
         done++;
       }
     }

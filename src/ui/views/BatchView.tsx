@@ -5,13 +5,14 @@ import { useShallow } from 'zustand/react/shallow';
 import { formatProblem } from '../../core/io/promptSet.ts';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { useStore } from '../store/index.ts';
-import { type SortKey, visibleRows } from '../store/batchSlice.ts';
+import { type ExportScope, type SortKey, visibleRows } from '../store/batchSlice.ts';
 
 export function BatchView() {
   return (
     <div className="batch-view">
       <SourcePanel />
       <ProgressPanel />
+      <JobsPanel />
       <Summary />
       <ResultsTable />
     </div>
@@ -78,35 +79,93 @@ function ProgressPanel() {
     job: s.batchJob, status: s.batchStatus, error: s.batchError, run: s.batchRun, busy: s.busy,
   })));
   const done = useStore((s) => Object.keys(s.batchRecords).length);
-  const a = useStore(useShallow((s) => ({ run: s.runBatch, cancel: s.cancelBatch, exp: s.exportBatch })));
+  const a = useStore(useShallow((s) => ({ run: s.runBatch, cancel: s.cancelBatch, exp: s.exportBatch, scope: s.setBatchExportScope })));
+  const { scope, filter, shown } = useStore(useShallow((s) => ({
+    scope: s.batchExportScope, filter: s.batchFilter.trim(),
+    shown: s.batchFilter.trim() ? visibleRows(s.batchRecords, s.batchSort, s.batchFilter).length : 0,
+  })));
+  const rowCount = useStore((s) => Object.values(s.batchRecords).reduce((n, r) => n + r.rows.length, 0));
   const now = useNow(status === 'running');
-  if (!job) return error ? <p className="error-text" role="alert">{error}</p> : null;
+  if (!job) return error ? <p className="error-text" role="alert" data-testid="batch-error">{error}</p> : null;
+  const exportFiltered = scope === 'filtered' && filter !== '';
+  const exportWhat = exportFiltered ? `filtered rows (${shown} of ${rowCount})` : `all ${rowCount} rows`;
   const total = job.items.length;
   const since = run ? done - run.doneAtStart : 0;
   const secs = run ? Math.max(0.001, (now - run.startedAt) / 1000) : 0;
   const rate = since > 0 ? since / secs : 0;
   const eta = rate > 0 ? (total - done) / rate : NaN;
   const running = status === 'running';
+  const watching = status === 'watching';
   return (
     <section className="panel">
       <div className="progress big" role="progressbar" aria-valuemin={0} aria-valuemax={total} aria-valuenow={done} aria-label="prompts scored">
         <span style={{ width: `${total ? (100 * done) / total : 0}%` }} />
       </div>
       <p className="run-status" data-testid="batch-status" data-status={status} data-done={done} data-total={total}>
-        <strong>{status}</strong> · {done} / {total} prompts
+        <strong>{watching ? 'running in another tab' : status}</strong> · {done} / {total} prompts
         {running && rate > 0 && ` · ${(rate * 60).toFixed(1)} prompts/min · ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '—'}`}
       </p>
       <div className="button-row">
-        <button type="button" className="primary" data-testid="batch-run" disabled={running || done >= total || Boolean(busy)} onClick={() => void a.run()}>
+        <button type="button" className="primary" data-testid="batch-run" disabled={running || watching || done >= total || Boolean(busy)} onClick={() => void a.run()}>
           {done > 0 && done < total ? 'Resume' : 'Run'}
         </button>
-        <button type="button" data-testid="batch-cancel" disabled={!running} onClick={() => void a.cancel()}>Cancel</button>
+        <button type="button" data-testid="batch-cancel" disabled={!running && !watching} onClick={() => void a.cancel()}>Cancel</button>
         <button type="button" data-testid="export-csv" disabled={done === 0} onClick={() => a.exp('csv')}>Export CSV</button>
         <button type="button" data-testid="export-jsonl" disabled={done === 0} onClick={() => a.exp('jsonl')}>Export JSONL</button>
+        {filter !== '' && (
+          <label className="field inline">
+            <span>Export</span>
+            <select value={scope} data-testid="export-scope" onChange={(e) => a.scope(e.target.value as ExportScope)}>
+              <option value="all">all rows ({rowCount})</option>
+              <option value="filtered">filtered rows ({shown} of {rowCount})</option>
+            </select>
+          </label>
+        )}
       </div>
-      <p className="hint">Every finished prompt is saved in this browser (IndexedDB): a reload resumes where it stopped.</p>
+      <p className="hint" data-testid="export-what">Exports hold {exportWhat}.</p>
+      <p className="hint">
+        Every finished prompt is saved in this browser (IndexedDB): a reload resumes where it stopped. One tab runs a batch;
+        other tabs on it show its rows as they arrive.
+      </p>
       {error && <p className="error-text" role="alert" data-testid="batch-error">{error}</p>}
     </section>
+  );
+}
+
+function JobsPanel() {
+  const jobs = useStore((s) => s.batchJobs);
+  const openId = useStore((s) => s.batchJob?.id);
+  const running = useStore((s) => s.batchStatus === 'running');
+  const a = useStore(useShallow((s) => ({ open: s.openBatchJob, del: s.deleteBatchJob, exp: s.exportBatchJob })));
+  if (jobs.length === 0) return null;
+  return (
+    <details className="panel" open={jobs.length > 1}>
+      <summary><h2 className="inline-heading">Batches in this browser ({jobs.length})</h2></summary>
+      <table className="table compact" data-testid="batch-jobs">
+        <thead>
+          <tr><th>Prompt set</th><th>Created</th><th className="num">Prompts</th><th className="num">G</th><th>Model</th><th>Adapter</th><th>State</th><th /></tr>
+        </thead>
+        <tbody>
+          {jobs.map(({ job, done }) => (
+            <tr key={job.id} data-testid="batch-job" data-job-id={job.id} data-done={done} data-open={job.id === openId}>
+              <td>{job.fileName}{job.id === openId && <span className="muted"> (open)</span>}</td>
+              <td>{new Date(job.createdAt).toLocaleString()}</td>
+              <td className="num">{done} / {job.items.length}</td>
+              <td className="num">{job.groupSize}</td>
+              <td>{job.model ?? '—'}</td>
+              <td>{job.adapter ?? 'none'}</td>
+              <td>{done >= job.items.length && job.items.length > 0 ? 'done' : job.state === 'running' ? 'running' : job.state === 'stopped' ? 'cancelled' : 'ready'}</td>
+              <td className="button-row">
+                <button type="button" data-testid="batch-job-open" disabled={running || job.id === openId} onClick={() => void a.open(job.id)}>Open</button>
+                <button type="button" data-testid="batch-job-export" disabled={done === 0} onClick={() => void a.exp(job.id, 'csv')}>CSV</button>
+                <button type="button" data-testid="batch-job-delete" disabled={running && job.id === openId}
+                  onClick={() => { if (confirm(`Delete the batch ${job.fileName} and its ${done} finished prompt(s)?`)) void a.del(job.id); }}>Delete</button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
   );
 }
 
