@@ -6,6 +6,7 @@ import { expect, test } from 'vitest';
 import { parseResultsCsv } from '../../src/core/io/results.ts';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground, waitForModel } from './playground.ts';
+import { recordMeasurement } from './measurements.ts';
 
 let app: BrowserApp;
 usePlayground('/?view=batch&backend=wasm', (a) => (app = a));
@@ -41,6 +42,7 @@ test('batch: problems by line, resume after reload, export matches the table', a
   const rows = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
   expect(rows).toHaveLength(24); // 12 prompts x G = 2
   expect(new Set(rows).size).toBe(24);
+  recordMeasurement('rows_lost.reload', rowsBefore.filter((r) => !rows.includes(r)).length);
   for (const r of rowsBefore) expect(rows).toContain(r);
   await screenshot(app, 'batch');
 

@@ -2,7 +2,12 @@
 // (on WASM) brings a working engine back and the finished results stay on the page.
 import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
+import type { Page } from 'playwright-core';
 import { generateGroup, usePlayground, waitForModel } from './playground.ts';
+import { BATCH_PROMPTS } from './jobControlSteps.ts';
+import { recordMeasurement } from './measurements.ts';
+
+const batchRowKeys = (page: Page) => page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
 
 let app: BrowserApp;
 usePlayground('/?view=inspect&backend=wasm', (a) => (app = a));
@@ -25,4 +30,32 @@ test('a crashed worker is reported, restart recovers, results are kept', async (
   // The new worker works: the same seeds give the same group.
   const again = await generateGroup(app, 'a photo of a blue square', 2);
   expect(again, recentLogs(app)).toEqual(rewards);
+});
+
+test('a crash mid-batch loses no finished row; after a restart the batch resumes to the end', async () => {
+  const { page } = app;
+  await page.getByTestId('tab-batch').click();
+  await page.getByLabel('G per prompt').fill('2');
+  await page.getByTestId('batch-upload').setInputFiles({ name: 'crash.txt', mimeType: 'text/plain', buffer: Buffer.from(BATCH_PROMPTS.join('\n')) });
+  await page.waitForFunction(() => (document.querySelector('[data-testid="batch-summary"]')?.textContent ?? '').includes('crash.txt'), null, { timeout: 10_000 });
+  await page.getByTestId('batch-run').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-done')) >= 4, null, { timeout: 60_000 });
+  await page.evaluate(() => window.__gvu!.engine.crash());
+  await page.getByTestId('failure-banner').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'interrupted', null, { timeout: 30_000 });
+  const shownAtCrash = await batchRowKeys(page);
+  expect(shownAtCrash.length, 'the batch finished before the crash: make it longer').toBeLessThan(BATCH_PROMPTS.length * 2);
+
+  await page.getByTestId('restart-wasm').click();
+  await waitForModel(page);
+  // Every row shown at the crash is still there (it was stored before it was shown).
+  const afterRestart = await batchRowKeys(page);
+  const lost = shownAtCrash.filter((k) => !afterRestart.includes(k)).length;
+  recordMeasurement('rows_lost.crash', lost);
+  expect(lost).toBe(0);
+  await page.getByTestId('batch-run').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'done', null, { timeout: 120_000 });
+  const all = await batchRowKeys(page);
+  expect(all, recentLogs(app)).toHaveLength(BATCH_PROMPTS.length * 2);
+  expect(new Set(all).size).toBe(all.length);
 });

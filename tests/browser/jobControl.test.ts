@@ -7,6 +7,7 @@ import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { generateGroup, usePlayground, waitForModel } from './playground.ts';
 import { measureCancel, trainAndExport } from './jobControlSteps.ts';
+import { recordMeasurement } from './measurements.ts';
 
 let app: BrowserApp;
 usePlayground('/?view=inspect&backend=wasm', (a) => (app = a));
@@ -16,6 +17,7 @@ const BAR_MS = 1500;
 test('cancel stops a G = 8 group within 1.5 s and keeps the previous group', async () => {
   const before = await generateGroup(app, 'a photo of a red circle', 2);
   const ms = await measureCancel(app, 'generate');
+  recordMeasurement('cancel_generate_ms.wasm', ms);
   expect(ms, recentLogs(app)).toBeLessThan(BAR_MS);
   await expect(app.page.getByTestId('inspect-notice').innerText()).resolves.toMatch(/^Cancelled at \d+% of the image tokens; the previous group is kept\.$/);
   expect((await app.page.getByTestId('reward-value').allInnerTexts()).map(Number)).toEqual(before);
@@ -23,12 +25,14 @@ test('cancel stops a G = 8 group within 1.5 s and keeps the previous group', asy
 
 test('cancel stops a batch within 1.5 s; Run continues it without recomputing finished prompts', async () => {
   const ms = await measureCancel(app, 'batch');
+  recordMeasurement('cancel_batch_ms.wasm', ms);
   expect(ms, recentLogs(app)).toBeLessThan(BAR_MS);
 });
 
 test('pause stops training within 1.5 s; resume gives the same adapter as an uninterrupted run', async () => {
   const straight = await trainAndExport(app, { pauseAtStep: null });
   const paused = await trainAndExport(app, { pauseAtStep: 1 });
+  recordMeasurement('pause_train_ms.wasm', paused.pauseMs!);
   expect(paused.pauseMs, recentLogs(app)).toBeLessThan(BAR_MS);
   expect(paused.stepAtPause).toBe(1);
   expect(Buffer.compare(paused.adapter!, straight.adapter!), 'adapter after pause + resume differs from an uninterrupted run').toBe(0);

@@ -4,6 +4,7 @@ import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs } from './harness.ts';
 import { usePlayground } from './playground.ts';
 import { measureCancel, trainAndExport } from './jobControlSteps.ts';
+import { recordMeasurement } from './measurements.ts';
 
 let app: BrowserApp;
 usePlayground('/?view=inspect&backend=webgpu', (a) => (app = a));
@@ -15,15 +16,20 @@ test('runs on WebGPU', async () => {
 });
 
 test('cancel stops a G = 8 group on WebGPU within 1.5 s', async () => {
-  expect(await measureCancel(app, 'generate'), recentLogs(app)).toBeLessThan(BAR_MS);
+  const ms = await measureCancel(app, 'generate');
+  recordMeasurement('cancel_generate_ms.webgpu', ms);
+  expect(ms, recentLogs(app)).toBeLessThan(BAR_MS);
 });
 
 test('cancel stops a batch on WebGPU within 1.5 s', async () => {
-  expect(await measureCancel(app, 'batch', { thenFinish: false }), recentLogs(app)).toBeLessThan(BAR_MS);
+  const ms = await measureCancel(app, 'batch', { thenFinish: false });
+  recordMeasurement('cancel_batch_ms.webgpu', ms);
+  expect(ms, recentLogs(app)).toBeLessThan(BAR_MS);
 });
 
 test('pause stops training on WebGPU within 1.5 s and resume continues from the same step', async () => {
   const run = await trainAndExport(app, { pauseAtStep: 1, stopAfterResume: true });
+  recordMeasurement('pause_train_ms.webgpu', run.pauseMs!);
   expect(run.pauseMs, recentLogs(app)).toBeLessThan(BAR_MS);
   expect(run.stepAtPause).toBe(1);
 });

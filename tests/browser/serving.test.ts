@@ -42,7 +42,7 @@ describe.each(['dev', 'preview'] as const)('%s server', (server) => {
       for (const backend of server === 'preview' ? ['wasm', 'webgpu'] : ['wasm']) {
         await app.page.getByTestId(`probe-run-${backend}`).click();
         await app.page.waitForFunction(
-          `document.querySelector('[data-testid="probe-${backend}"]')?.dataset.status === "done"`, null, { timeout: 90_000 },
+          (b) => (document.querySelector(`[data-testid="probe-${b}"]`) as HTMLElement | null)?.dataset.status === 'done', backend, { timeout: 90_000 },
         ).catch(async (e) => {
           throw new Error(`${e}: ${await app.page.getByTestId(`probe-${backend}`).innerText()}${recentLogs(app)}`);
         });

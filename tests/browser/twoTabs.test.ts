@@ -7,6 +7,7 @@ import { expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground, waitForModel } from './playground.ts';
+import { recordMeasurement } from './measurements.ts';
 
 let app: BrowserApp;
 usePlayground('/?view=batch&backend=wasm', (a) => (app = a));
@@ -83,6 +84,7 @@ test('a second tab watches, uploads its own job, and takes over when the owner c
   expect(new Set(await rowPrompts(b))).toEqual(new Set(promptsA));
   const seen = await b.evaluate(() => (window as unknown as { __rowsSeen: Record<string, number> }).__rowsSeen);
   const twice = Object.entries(seen).filter(([, n]) => n > 1);
+  recordMeasurement('two_tab_duplicate_rows', twice.length);
   expect(twice, 'prompts computed by both tabs').toEqual([]);
   expect(Object.keys(seen).length, 'the channel carried the rows').toBeGreaterThan(promptsA.length / 2);
   expect(await b.getByTestId('batch-job').count()).toBe(2);
