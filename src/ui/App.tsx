@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { LinkNotices } from './components/LinkNotices.tsx';
 import { useStore } from './store/index.ts';
 import { VIEWS, type View } from './store/url.ts';
 import { BatchView } from './views/BatchView.tsx';
@@ -30,6 +31,7 @@ export function App() {
         <EngineChip />
       </header>
       <FailureBanner />
+      <LinkNotices />
       <Tabs />
       <main id={`panel-${view}`} role="tabpanel" aria-labelledby={`tab-${view}`}>
         {view === 'inspect' && <InspectView />}

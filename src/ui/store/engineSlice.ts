@@ -8,7 +8,7 @@ import { isZipName, unzipAdapter, zipAdapter } from '../../core/io/adapterZip.ts
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../../core/model/adapter.ts';
 import { callEngine, describeError, isEngineFailure, onEngineFailure, restartEngine } from '../engine.ts';
 import type { Slice } from './types.ts';
-import { type View, initialView, readUrl, writeUrl } from './url.ts';
+import { type View, initialLink, initialView, writeUrl } from './url.ts';
 
 export type RunStatus = 'idle' | 'running' | 'done' | 'error' | 'unavailable';
 export type BackendChoice = 'auto' | WebBackend;
@@ -53,10 +53,8 @@ export interface EngineSlice {
   afterRestart(): void;
 }
 
-const choiceFromUrl = (): BackendChoice => {
-  const b = readUrl().get('backend');
-  return b === 'wasm' || b === 'webgpu' ? b : 'auto';
-};
+/** The link's backend, checked with the rest of the link (link.ts): a bad value is named in a notice. */
+const choiceFromUrl = (): BackendChoice => initialLink().backend;
 
 /** 'auto': WebGPU when an adapter is present and a hardware adapter exists, else WASM (software WebGPU is slower). */
 export function resolveBackend(choice: BackendChoice, probe: BackendProbe | null, hasAdapter: boolean): WebBackend {

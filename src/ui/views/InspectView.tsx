@@ -5,7 +5,6 @@ import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
 import { WORD_GROUPS } from '../../core/world/textTokenizer.ts';
 import { diverging, viridis } from '../colour.ts';
 import { HeatStrip, ScaleLegend } from '../components/HeatStrip.tsx';
-import { LinkNotices } from '../components/LinkNotices.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { useStore } from '../store/index.ts';
 import { NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting } from '../store/inspectRules.ts';
@@ -20,7 +19,6 @@ const VOCAB_HINTS = [...WORD_GROUPS.colours, ...WORD_GROUPS.shapes, ...WORD_GROU
 export function InspectView() {
   return (
     <div className="inspect">
-      <LinkNotices />
       <PromptPanel />
       <RewardBar />
       <GroupGrid />
