@@ -27,6 +27,8 @@ export const sqrt = unary('Sqrt');
 export const sigmoid = unary('Sigmoid');
 export const tanh = unary('Tanh');
 export const erf = unary('Erf');
+export const sin = unary('Sin');
+export const cos = unary('Cos');
 export const not = unary('Not');
 export const add = binary('Add');
 export const sub = binary('Sub');
@@ -74,6 +76,10 @@ export const elementwiseOps: Record<string, OpSpec> = {
     vjp: ({ inputs: [x] }, [g]) => [() => mul(g!, mul(exp(neg(mul(x!, x!))), 2 / Math.sqrt(Math.PI)))],
   },
   Not: { infer: sameAsInput },
+  // Forward only: rotary angles in the Janus fixture's decoder come from position ids, which carry
+  // no gradient; add rules (and finite-difference tests) when a trained graph needs them.
+  Sin: { infer: sameAsInput },
+  Cos: { infer: sameAsInput },
   Cast: {
     infer: (ctx) => [{ dtype: dtypeOfCode(ctx.attrs.to as number), shape: one(ctx).shape }],
     vjp: ({ inputs: [x] }, [g]) => [x!.dtype === 'float32' || x!.dtype === 'float64' ? () => cast(g!, x!.dtype) : null],

@@ -1,7 +1,7 @@
 // Indexing ops: Gather (embedding rows), GatherElements (chosen-token log-probs) and the scatters
 // their gradients need. Int32 indices keep GatherElements on the WebGPU EP.
 import type { Value } from '../graph.ts';
-import { normAxis } from '../shape.ts';
+import { normAxis, unknownDim } from '../shape.ts';
 import { type OpSpec, attrInt, one } from './spec.ts';
 import { cast } from './elementwise.ts';
 import { unsqueeze, zerosLike } from './layout.ts';
@@ -9,6 +9,9 @@ import { unsqueeze, zerosLike } from './layout.ts';
 export const gather = (data: Value, indices: Value, axis = 0): Value => data.graph.node('Gather', [data, indices], { axis })[0];
 export const gatherElements = (data: Value, indices: Value, axis: number): Value =>
   data.graph.node('GatherElements', [data, indices], { axis })[0];
+
+/** The slices of data along `axis` where cond (bool [n]) is true; the kept count is data-dependent. */
+export const compress = (data: Value, cond: Value, axis: number): Value => data.graph.node('Compress', [data, cond], { axis })[0];
 
 const sameAsData = (ctx: Parameters<OpSpec['infer']>[0]) => [{ dtype: one(ctx).dtype, shape: one(ctx).shape }];
 
@@ -36,5 +39,13 @@ export const indexingOps: Record<string, OpSpec> = {
     ],
   },
   ScatterND: { infer: sameAsData },
+  // Forward only (the Janus fixture picks image rows by mask); a gradient would scatter g back.
+  Compress: {
+    infer: (ctx) => {
+      const data = one(ctx);
+      const axis = normAxis(attrInt(ctx.attrs, 'axis', 0), data.shape.length, `Compress ${ctx.name}`);
+      return [{ dtype: data.dtype, shape: data.shape.map((d, i) => (i === axis ? unknownDim() : d)) }];
+    },
+  },
   ScatterElements: { infer: sameAsData },
 };

@@ -62,6 +62,9 @@ export function expandTo(x: Value, like: Value): Value {
   return g.setShape(g.node('Expand', [x, shapeOf(like)])[0], like.shape);
 }
 
+/** [start, start + delta, ..) below limit; scalar inputs of one dtype, length known only at run time. */
+export const range = (start: Value, limit: Value, delta: Value): Value => start.graph.node('Range', [start, limit, delta])[0];
+
 export const shapeOf = (x: Value): Value => x.graph.node('Shape', [x])[0];
 
 export function zerosLike(x: Value): Value {
@@ -201,6 +204,8 @@ export const layoutOps: Record<string, OpSpec> = {
   },
 
   Shape: { infer: (ctx) => [{ dtype: 'int64', shape: [one(ctx).shape.length] }] },
+  // Forward only (index vectors carry no gradient).
+  Range: { infer: (ctx) => [{ dtype: one(ctx).dtype, shape: [unknownDim()] }] },
 
   ConstantOfShape: {
     infer: (ctx) => {

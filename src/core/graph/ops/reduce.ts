@@ -15,6 +15,8 @@ export const reduceSum = reducer('ReduceSum');
 export const reduceMean = reducer('ReduceMean');
 export const reduceMax = reducer('ReduceMax');
 export const reduceLogSumExp = reducer('ReduceLogSumExp');
+/** Running sum along one axis (inclusive). */
+export const cumSum = (x: Value, axis: number): Value => x.graph.node('CumSum', [x, x.graph.const('int64', axis)])[0];
 export const softmax = (x: Value, axis = -1): Value => x.graph.node('Softmax', [x], { axis })[0];
 
 function axesOf(graph: InferCtx['graph'], x: Value, axesInput: Value | null, where: string): number[] {
@@ -66,6 +68,8 @@ export const reduceOps: Record<string, OpSpec> = {
     vjp: reduceRule((x, y, g, axes, keep) => mul(spread(g, x, axes, keep), exp(sub(x, spread(y, x, axes, keep))))),
   },
   ReduceProd: { infer: inferReduce },
+  // Forward only: the Janus fixture counts mask positions with it (integers, no gradient).
+  CumSum: { infer: (ctx) => [{ dtype: one(ctx).dtype, shape: one(ctx).shape }] },
   Softmax: {
     infer: (ctx) => [{ dtype: one(ctx).dtype, shape: one(ctx).shape }],
     vjp: ({ attrs, outputs: [y] }, [g]) => {
