@@ -1,6 +1,6 @@
 // onnxruntime-node (CPU) sessions: the CLI's and the tests' runtime.
 import * as ort from 'onnxruntime-node';
-import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure } from './session.ts';
+import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure, toValueMeta } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
 
 /**
@@ -15,17 +15,24 @@ function threadOptions(): ort.InferenceSession.SessionOptions {
   return { intraOpNumThreads: n, interOpNumThreads: 1 };
 }
 
-export async function createNodeSession(model: Uint8Array, opts: SessionOptions = {}): Promise<ModelSession> {
-  const session = await ort.InferenceSession.create(model, {
+/**
+ * `model` is the ONNX bytes, or a file path: from a path ORT reads external weights (`.onnx_data`
+ * chunks) beside the file itself, so graphs past 2 GB never pass through a JS buffer.
+ */
+export async function createNodeSession(model: Uint8Array | string, opts: SessionOptions = {}): Promise<ModelSession> {
+  const options: ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
     ...threadOptions(),
-  });
+  };
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   const Tensor = ort.Tensor as unknown as OrtTensorCtor;
   return {
     backend: 'node',
     inputNames: session.inputNames,
     outputNames: session.outputNames,
+    inputMetadata: session.inputMetadata.map(toValueMeta),
+    outputMetadata: session.outputMetadata.map(toValueMeta),
     async run(feeds: Feeds, outputs?: readonly string[]): Promise<Results> {
       checkFeeds(session.inputNames, feeds, opts.inputs);
       const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toOrt(Tensor, t) as ort.Tensor]));

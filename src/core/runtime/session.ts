@@ -14,10 +14,20 @@ export interface InputSpec {
   readonly rank: number;
 }
 
+/** What a backend says about one graph input or output (ORT's inputMetadata / outputMetadata). */
+export interface ValueMeta {
+  readonly name: string;
+  readonly type: string; // element type as ORT names it ('float32', 'float16', 'int64', 'bool', ...); 'non-tensor' otherwise
+  readonly shape: readonly (number | string)[]; // a number is fixed, a string symbolic; [] when unknown
+}
+
 export interface ModelSession {
   readonly backend: Backend;
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
+  /** Element types and shapes, where the backend exposes them (model families check them at load). */
+  readonly inputMetadata?: readonly ValueMeta[];
+  readonly outputMetadata?: readonly ValueMeta[];
   /** Run the model; `outputs` restricts which outputs are fetched (default all). */
   run(feeds: Feeds, outputs?: readonly string[]): Promise<Results>;
   release(): Promise<void>;
@@ -28,6 +38,11 @@ export interface SessionOptions {
   readonly optimize?: boolean;
   /** Per-input dtype/rank, checked at every run when given. */
   readonly inputs?: readonly InputSpec[];
+}
+
+/** ORT's ValueMetadata as ValueMeta (ORT node and web share the shape of it). */
+export function toValueMeta(m: { readonly name: string; readonly isTensor: boolean; readonly type?: string; readonly shape?: readonly (number | string)[] }): ValueMeta {
+  return m.isTensor ? { name: m.name, type: m.type ?? 'unknown', shape: [...(m.shape ?? [])] } : { name: m.name, type: 'non-tensor', shape: [] };
 }
 
 export function checkFeeds(inputNames: readonly string[], feeds: Feeds, specs?: readonly InputSpec[]): void {
