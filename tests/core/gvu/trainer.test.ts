@@ -43,21 +43,31 @@ async function train(base: Weights, run: GvuConfig, state: GvuState, stopAfter =
 }
 
 describe('trainGvu', () => {
-  it('raises the mean intrinsic reward on its own prompts', async () => {
+  it('raises the mean intrinsic reward on its own prompts, by a margin a no-op or reversed update cannot meet', async () => {
+    // Measured (2 prompts x G = 4, 12 steps): +11%, +8%, +7.6% for seeds 1-3; with the advantages
+    // negated -4%, -11%, -5%; a no-op optimiser, 0. The bar: each seed above +2%, the mean above +5%.
     const base = baseWeights();
-    const run = { ...RUN, steps: 12 };
-    const state = freshGvuState(CFG, run);
-    const sessions = await createGvuSessions(CFG, run, (m) => createNodeSession(m));
-    // the same rollout seeds (step 0) before and after training: only the adapter differs
-    const meanReward = async (s: GvuState) => {
-      const r = await rollout(CFG, base, run, sessions, { ...s, step: 0 }, TRAIN);
-      return r.rewards.reduce((a, x) => a + x, 0) / r.rewards.length;
-    };
-    const before = await meanReward(state);
-    await train(base, run, state);
-    const after = await meanReward(state);
-    expect(state.step).toBe(12);
-    expect(after).toBeGreaterThan(before);
+    const gains: number[] = [];
+    for (const seed of [1, 2, 3]) {
+      const run = { ...RUN, steps: 12, promptsPerStep: 2, groupSize: 4, seed };
+      const state = freshGvuState(CFG, run);
+      const sessions = await createGvuSessions(CFG, run, (m) => createNodeSession(m));
+      // the same rollout seeds (steps 0-3) before and after training: only the adapter differs
+      const meanReward = async (s: GvuState) => {
+        let total = 0;
+        for (const step of [0, 1, 2, 3]) {
+          const r = await rollout(CFG, base, run, sessions, { ...s, step }, TRAIN);
+          total += r.rewards.reduce((a, x) => a + x, 0) / r.rewards.length / 4;
+        }
+        return total;
+      };
+      const before = await meanReward(state);
+      await train(base, run, state);
+      expect(state.step).toBe(12);
+      gains.push((await meanReward(state)) / before - 1);
+    }
+    for (const g of gains) expect(g).toBeGreaterThan(0.02);
+    expect(gains.reduce((a, b) => a + b, 0) / gains.length).toBeGreaterThan(0.05);
   });
 
   it('logs the ratio and clipping of the last inner update, where the policy has moved off the rollout', async () => {
@@ -112,7 +122,8 @@ describe('pickPrompts', () => {
       return picked.filter((s) => s.tag === 'color_pos').length / picked.length;
     };
     const tags = new Set(all.map((s) => s.tag)).size;
-    expect(share('by_tag')).toBeCloseTo(1 / tags, 1);
+    // 2000 draws: the share's standard error is about 0.0065, so 0.02 is three of them.
+    expect(Math.abs(share('by_tag') - 1 / tags)).toBeLessThan(0.02);
     expect(share('uniform')).toBeGreaterThan(0.5); // 368 of 602 train prompts are color_pos
   });
 });
