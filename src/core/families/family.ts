@@ -1,0 +1,71 @@
+// What a model family offers the engine worker, the CLI and the views: a loaded model that can
+// generate a group of images and score images against a prompt, plus the capabilities that say
+// what else it can do. Callers branch on capabilities, never on which family it is (DESIGN.md,
+// "Model families"). The tiny UMM still runs through its own code paths; it implements this
+// interface when the worker moves over (not part of this change: others are editing the worker).
+import type { CancelSignal } from '../errors.ts';
+import type { RewardOptions } from '../gvu/reward.ts';
+import type { TokenFilter } from '../gvu/sampleToken.ts';
+
+export type FamilyId = 'tiny-umm' | 'janus';
+
+/** An RGB image: [height, width, 3] uint8, no alpha. Decoding PNG/JPEG is the caller's job. */
+export interface RgbImage {
+  readonly width: number;
+  readonly height: number;
+  readonly data: Uint8Array;
+}
+
+export interface FamilyCapabilities {
+  readonly generate: boolean; // text-to-image groups
+  readonly score: boolean; // the intrinsic reward (per-word p of the prompt given the image)
+  readonly train: boolean; // GvU (GRPO on a LoRA adapter): needs training graphs the project can build
+  readonly occlusionMaps: boolean; // per-word heatmaps over the image
+  readonly guidance: boolean; // classifier-free guidance (cfgScale != 1)
+  readonly freeText: boolean; // any prompt text (a BPE tokenizer), not only a fixed word list
+  readonly imageTokens: { readonly rows: number; readonly cols: number }; // the generated code grid
+  readonly understandingSize: number; // side of the square image the understanding branch reads
+}
+
+export interface GenerateRequest extends TokenFilter {
+  readonly prompt: string;
+  readonly seeds: readonly number[]; // one per image: G = seeds.length; a seed names an image
+  readonly cfgScale: number; // 1 = no guidance
+  readonly onProgress?: (codesDone: number, codesTotal: number) => void;
+  readonly signal?: CancelSignal;
+}
+
+export interface FamilyImage {
+  readonly seed: number;
+  readonly codes: Int32Array; // [rows * cols] raster order
+  readonly policyLogp: Float32Array; // per code, under the sampling policy
+  readonly modelLogp: Float32Array; // per code, under the conditional model
+  readonly image: RgbImage;
+}
+
+export interface WordP {
+  readonly word: string;
+  readonly p: number;
+}
+
+export interface FamilyScore {
+  readonly reward: number; // under the chosen RewardOptions variant
+  readonly words: readonly WordP[]; // the prompt's words (a multi-piece word: its pieces' product)
+  readonly tokens: readonly WordP[]; // every scored token, the reward's own units
+  readonly lowest: WordP; // the word the model least sees
+}
+
+export interface ScoreRequest extends Partial<RewardOptions> {
+  readonly prompt: string;
+  readonly images: readonly RgbImage[];
+  readonly signal?: CancelSignal; // checked between images
+}
+
+export interface ModelFamily {
+  readonly id: FamilyId;
+  readonly description: string; // for the Model view and run logs: "Janus (multi_modality ONNX), language_model q4"
+  readonly capabilities: FamilyCapabilities;
+  generate(req: GenerateRequest): Promise<FamilyImage[]>;
+  score(req: ScoreRequest): Promise<FamilyScore[]>;
+  release(): Promise<void>;
+}
