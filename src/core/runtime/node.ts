@@ -7,7 +7,7 @@ import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
  * GVU_ORT_THREADS=n caps each session's intra-op threads. Runs that share the machine (two GvU runs
  * on two cores) otherwise each start one spinning thread per core and slow each other down.
  */
-function threadOptions(): ort.InferenceSession.SessionOptions {
+export function threadOptions(): ort.InferenceSession.SessionOptions {
   const raw = process.env.GVU_ORT_THREADS;
   if (raw === undefined || raw === '') return {};
   const n = Number(raw);

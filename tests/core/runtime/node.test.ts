@@ -1,7 +1,7 @@
 // onnxruntime-node sessions: the thread cap that lets parallel CLI runs share a machine.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Graph, add, serializeModel } from '../../../src/core/graph/index.ts';
-import { createNodeSession } from '../../../src/core/runtime/node.ts';
+import { createNodeSession, threadOptions } from '../../../src/core/runtime/node.ts';
 import { tensor } from '../../../src/core/tensor.ts';
 
 const model = () => {
@@ -14,6 +14,14 @@ const model = () => {
 describe('createNodeSession', () => {
   afterEach(() => {
     delete process.env.GVU_ORT_THREADS;
+  });
+
+  it('turns GVU_ORT_THREADS=N into N intra-op threads and one inter-op thread; unset leaves ORT its default', () => {
+    expect(threadOptions()).toEqual({});
+    process.env.GVU_ORT_THREADS = '1';
+    expect(threadOptions()).toEqual({ intraOpNumThreads: 1, interOpNumThreads: 1 });
+    process.env.GVU_ORT_THREADS = '3';
+    expect(threadOptions()).toEqual({ intraOpNumThreads: 3, interOpNumThreads: 1 });
   });
 
   it('runs with GVU_ORT_THREADS=1 and gives the same result', async () => {
