@@ -1,8 +1,10 @@
-// `npm run gvu -- score --prompts=FILE [--adapter=DIR] [--out=DIR]`: batch scoring from the command
-// line, the same code path as the playground's Batch view. Any prompt-set format (TXT, CSV, JSONL,
-// GenEval metadata JSONL); per-line problems are listed and the valid rows still run. For every
-// prompt: G images, their intrinsic reward and per-token probabilities, the ShapesEval verdict when
-// the prompt has a spec. Writes results.jsonl, results.csv, images/*.png and problems.txt.
+// `npm run gvu -- score --prompts=FILE [--model=DIR] [--adapter=DIR] [--out=DIR]`: batch scoring from
+// the command line, the same code path as the playground's Batch view. --model may name a Janus
+// (MultiModality ONNX) folder: then the Janus family generates and scores (scoreJanus.ts). Any
+// prompt-set format (TXT, CSV, JSONL, GenEval metadata JSONL); per-line problems are listed and the
+// valid rows still run. For every prompt: G images, their intrinsic reward and per-token
+// probabilities, the ShapesEval verdict when the prompt has a spec. Writes results.jsonl,
+// results.csv, images/*.png and problems.txt.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
@@ -19,23 +21,28 @@ import type { ModelConfig } from '../core/model/config.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
-import { BOS_ID, IMAGE_SIZE, IMG_ID, lookupSpec, renderTokens } from '../core/world/index.ts';
+import { BOS_ID, IMAGE_SIZE, IMG_ID, UNCOND_PROMPT, lookupSpec, renderTokens } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
 import { type FlagValues, flag, parseFlags } from './flags.ts';
 import { withOutputDir } from './outputDir.ts';
 import { loadPromptSets } from './promptSets.ts';
 import { createGenerationSessions } from './generationSessions.ts';
+import { JANUS_DTYPES } from '../core/families/janus/graphFiles.ts';
+import { isJanusFolder } from './janusFolder.ts';
+import { scoreJanusInto } from './scoreJanus.ts';
 
 export const SCORE_FLAGS = {
   prompts: flag.input('public/data/prompts/test.jsonl', 'file', 'prompt file', 'any prompt-set file: TXT, CSV, JSONL or GenEval metadata (UTF-8 or UTF-16)'),
-  model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
+  model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory: the tiny UMM, or a Janus (multi_modality ONNX) folder'),
+  dtype: flag.choice(JANUS_DTYPES, 'fp32', 'Janus graphs to load (onnx/NAME_SUFFIX.onnx); the runtime needs float32 inputs and outputs, so fp16/q4f16 are refused at load'),
   adapter: flag.input('', 'dir', 'adapter directory', 'PEFT adapter directory (default: none, the base model)'),
   groupSize: flag.integer(4, 'images per prompt', { min: 1, max: 64 }),
   seed: flag.integer(0, 'image k of prompt row i uses seed + i * groupSize + k', { min: 0 }),
   variant: flag.choice(REWARD_VARIANTS, 'geomean', 'how word probabilities make the reward'),
   includeEos: flag.boolean(false, 'score the end-of-sequence token too'),
   teacher: flag.choice(['frozen', 'policy'], 'frozen', 'the scorer: frozen base, or the policy (base + adapter; needs --adapter)'),
+  cfgScale: flag.number(1, 'classifier-free guidance (1 = none, as GvU samples; upstream Janus uses 5)', { min: 0, max: 20 }),
   images: flag.boolean(true, 'write PNGs'),
   out: flag.output('', 'DIR', 'results folder (default: runs/score/<prompt file name>)'),
 } as const;
@@ -46,9 +53,16 @@ export async function scoreCommand(argv: string[]): Promise<void> {
   if (o.teacher === 'policy' && !o.adapter) throw new InputError('--teacher=policy scores with base + adapter; give --adapter=DIR too');
   // Everything that can be refused is read before the results folder exists.
   const set = parsePromptSet(decodeText(readFileSync(o.prompts)), o.prompts);
+  const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
+  if (isJanusFolder(o.model)) {
+    // No LoRA for Janus: its family cannot train (capabilities.train is false), so no adapter to score with.
+    if (o.adapter) throw new InputError(`--adapter: ${o.model} is a Janus folder, and the Janus family takes no adapter`);
+    await withOutputDir(out, () => scoreJanusInto(o, out, set));
+    return;
+  }
+  if (o.dtype !== 'fp32') throw new InputError(`--dtype=${o.dtype} picks Janus graph files; ${o.model} is not a Janus folder`);
   const { cfg, weights: base } = loadModel(o.model);
   const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
-  const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
   await withOutputDir(out, () => scoreInto(o, out, set, cfg, base, adapter));
 }
 
@@ -76,7 +90,9 @@ async function scoreInto(
   for (let i = 0; i < set.rows.length; i += per) {
     const chunk = set.rows.slice(i, i + per);
     const seeds = chunk.flatMap((_, c) => Array.from({ length: g }, (_, k) => o.seed + (i + c) * g + k));
-    const samples = await sampleImages(cfg, policy, sessions, chunk.map((r) => [BOS_ID, ...r.ids, IMG_ID]), { ...GVU_SAMPLING, groupSize: g, seeds });
+    const samples = await sampleImages(cfg, policy, sessions, chunk.map((r) => [BOS_ID, ...r.ids, IMG_ID]), {
+      ...GVU_SAMPLING, cfgScale: o.cfgScale, uncondPrompt: UNCOND_PROMPT, groupSize: g, seeds,
+    });
     const images = samples.map((x) => renderTokens(x.codes));
     const rewards = await scoreImages(cfg, teacherIsPolicy ? policy : base, scorer, samples.map((x, k) => ({ image: images[k], prompt: chunk[x.prompt].words.join(' ') })), {
       variant: o.variant, includeEos: o.includeEos,
