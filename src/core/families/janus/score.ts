@@ -32,8 +32,11 @@ export interface JanusScoreOptions extends Partial<RewardOptions> {
   readonly question?: string; // the user turn after the image (GvU: "Describe the image in detail.")
 }
 
-/** Per-token log p of the prompt's answer tokens and of the closing <eos>, given the image: [A + 1]. */
-export async function answerLogProbs(model: JanusModel, prompt: UnderstandingPrompt, image: RgbImage): Promise<Float64Array> {
+/**
+ * lm_head's logits at the positions that predict the answer tokens and the closing <eos>:
+ * [A + 1, V], row k predicting ids[answerStart + k].
+ */
+export async function answerLogits(model: JanusModel, prompt: UnderstandingPrompt, image: RgbImage): Promise<TensorData<'float32'>> {
   const { cfg, io, sessions: s } = model;
   const pixels = preprocessImage(cfg, image); // [3, S, S]
   const embeds = await understandingEmbeds(s.prepare_inputs_embeds, cfg, io, prompt.ids, prompt.imageMask, pixels); // [1, T, D]
@@ -43,8 +46,14 @@ export async function answerLogProbs(model: JanusModel, prompt: UnderstandingPro
   const lm = await runLanguageModel(s.language_model, io, embeds, emptyState(cfg, io, 1), { keep: t - from, withCache: false });
   const hidden = hiddenRows(lm.hidden, t, from, t - 1); // [1, A + 1, D]
   const logits = (await s.lm_head.run({ [io.hidden]: hidden }, ['logits'])).logits as TensorData<'float32'>; // [1, A + 1, V]
-  const v = logits.dims[2];
-  return Float64Array.from({ length: t - 1 - from }, (_, k) => logProbAt(logits.data.subarray(k * v, (k + 1) * v), prompt.ids[from + 1 + k]));
+  return { dtype: 'float32', dims: logits.dims.slice(1), data: logits.data };
+}
+
+/** Per-token log p of the answer tokens, then of the closing <eos>, given the image: [A + 1]. */
+export async function answerLogProbs(model: JanusModel, prompt: UnderstandingPrompt, image: RgbImage): Promise<Float64Array> {
+  const logits = await answerLogits(model, prompt, image);
+  const [rows, v] = logits.dims;
+  return Float64Array.from({ length: rows }, (_, k) => logProbAt(logits.data.subarray(k * v, (k + 1) * v), prompt.ids[prompt.answerStart + k]));
 }
 
 /** Score one image against one prompt. */
