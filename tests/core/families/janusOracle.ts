@@ -22,20 +22,28 @@ interface Oracle {
 }
 
 const loaded = new Map<string, Promise<Oracle>>();
+let lastLoad: Promise<unknown> = Promise.resolve();
 
-/** Processor and model for a folder, loaded once per folder (transformers.js reads localModelPath + id). */
+/**
+ * Processor and model for a folder, loaded once per folder. transformers.js reads the global
+ * env.localModelPath + id while it loads, so loads of different folders run one after another.
+ */
 export function loadOracle(dir: string): Promise<Oracle> {
   const abs = resolve(dir);
   let hit = loaded.get(abs);
   if (!hit) {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.localModelPath = dirname(abs) + sep;
-    const id = basename(abs);
-    hit = Promise.all([
-      AutoProcessor.from_pretrained(id),
-      MultiModalityCausalLM.from_pretrained(id, { dtype: 'fp32', device: 'cpu' }),
-    ]).then(([processor, model]) => ({ processor, model: model as MultiModalityCausalLM }));
+    hit = lastLoad.catch(() => {}).then(async () => {
+      env.allowRemoteModels = false;
+      env.allowLocalModels = true;
+      env.localModelPath = dirname(abs) + sep;
+      const id = basename(abs);
+      const [processor, model] = await Promise.all([
+        AutoProcessor.from_pretrained(id),
+        MultiModalityCausalLM.from_pretrained(id, { dtype: 'fp32', device: 'cpu' }),
+      ]);
+      return { processor, model: model as MultiModalityCausalLM };
+    });
+    lastLoad = hit;
     loaded.set(abs, hit);
   }
   return hit;
