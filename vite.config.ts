@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Connect, type Plugin, defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -75,8 +76,40 @@ function headersFileCheck(): Plugin {
   };
 }
 
+/**
+ * Dev server only (tests): serves test-output/fixtures/ at /fixtures/, so browser tests fetch model
+ * folders same-origin (the CSP's connect-src allows only the site and Hugging Face) without writing
+ * into public/, which ships. GET and HEAD with Content-Length (the model-file manager sizes files by
+ * HEAD), 404 for anything else; no-store so every test run really goes to the network.
+ */
+function testFixtures(): Plugin {
+  const root = fileURLToPath(new URL('./test-output/fixtures/', import.meta.url));
+  return {
+    name: 'gvu:test-fixtures',
+    apply: 'serve',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = decodeURIComponent((req.url ?? '').split('?')[0]);
+        if (!path.startsWith('/fixtures/')) return next();
+        const file = resolvePath(root, path.slice('/fixtures/'.length));
+        const stat = file.startsWith(root) ? statSync(file, { throwIfNoEntry: false }) : undefined;
+        for (const [k, v] of Object.entries(DEV_HEADERS)) res.setHeader(k, v);
+        res.setHeader('Cache-Control', 'no-store');
+        if (!stat?.isFile()) {
+          res.statusCode = 404;
+          return res.end(`not found: ${path}`);
+        }
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Content-Length', String(stat.size));
+        if (req.method === 'HEAD') return res.end();
+        createReadStream(file).pipe(res);
+      });
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [react(), ortRuntimeFiles(), headersFileCheck()],
+  plugins: [react(), ortRuntimeFiles(), headersFileCheck(), testFixtures()],
   server: { headers: DEV_HEADERS },
   preview: { headers: PRODUCTION_HEADERS },
   worker: { format: 'es' },
