@@ -3,6 +3,7 @@ import { create } from 'zustand';
 import { createBatchSlice } from './batchSlice.ts';
 import { createEngineSlice } from './engineSlice.ts';
 import { createInspectSlice } from './inspectSlice.ts';
+import { createModelFilesSlice } from './modelFilesSlice.ts';
 import { createTrainSlice } from './trainSlice.ts';
 import type { Store } from './types.ts';
 
@@ -13,4 +14,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createInspectSlice(...a),
   ...createTrainSlice(...a),
   ...createBatchSlice(...a),
+  ...createModelFilesSlice(...a),
 }));

@@ -4,6 +4,7 @@ import type { EngineSlice } from './engineSlice.ts';
 import type { InspectSlice } from './inspectSlice.ts';
 import type { TrainSlice } from './trainSlice.ts';
 import type { BatchSlice } from './batchSlice.ts';
+import type { ModelFilesSlice } from './modelFilesSlice.ts';
 
-export type Store = EngineSlice & InspectSlice & TrainSlice & BatchSlice;
+export type Store = EngineSlice & InspectSlice & TrainSlice & BatchSlice & ModelFilesSlice;
 export type Slice<T> = StateCreator<Store, [], [], T>;

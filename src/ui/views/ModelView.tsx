@@ -2,6 +2,7 @@
 // browser offers (the first screen's probe), and the timings of the last operations.
 import { Fragment, useEffect } from 'react';
 import { BackendCards } from '../BackendCards.tsx';
+import { OpenModelPanel } from '../components/OpenModelPanel.tsx';
 import { ProbeRunCard } from '../ProbeRunCard.tsx';
 import { useStore } from '../store/index.ts';
 import { resolveBackend } from '../store/engineSlice.ts';
@@ -15,6 +16,7 @@ export function ModelView() {
         <ModelCard />
         <BackendCard />
       </div>
+      <OpenModelPanel />
       <TimingsCard />
       <section>
         <h2>Runtime</h2>
