@@ -18,16 +18,29 @@ describe('gvu experiment', () => {
     ]);
     const r = JSON.parse(readFileSync(join(results, 'gvu.json'), 'utf8'));
     expect(r.budget).toMatchObject({ steps: 2, images_per_step: 4, prompts: 'pool', prompt_sampling: 'by_tag' });
-    for (const x of [r.base.overall, r.base.strict_overall, r.gvu.overall, r.gvu.strict_overall, r.understanding.before, r.understanding.after,
-      r.agreement.before, r.judge_reward_control.overall]) {
-      expect(x).toBeGreaterThanOrEqual(0);
-      expect(x).toBeLessThanOrEqual(1);
-    }
+    // Goldens: every number here is a deterministic function of the shipped model, the seeds and the
+    // settings, measured once on this machine kind and written down (not recomputed by the code
+    // under test). Overall = mean over the 11 categories of the pass rate on the test prompts.
+    const golden = {
+      base: 0.5890151515151515, gvu: 0.5852272727272726, judge: 0.5861742424242423,
+      understanding: 0.995819397993311, agreement: 0.9310344827586207, curve: [0.5814393939393938, 0.5852272727272726],
+    };
+    expect(r.base.overall).toBeCloseTo(golden.base, 12);
+    expect(r.base.strict_overall).toBeCloseTo(golden.base, 12);
+    expect(r.gvu.overall).toBeCloseTo(golden.gvu, 12);
+    expect(r.gvu.strict_overall).toBeCloseTo(golden.gvu, 12);
+    expect(r.judge_reward_control.overall).toBeCloseTo(golden.judge, 12);
+    expect(r.understanding.before).toBeCloseTo(golden.understanding, 12);
+    expect(r.understanding.after).toBeCloseTo(golden.understanding, 12);
+    expect(r.agreement.before).toBeCloseTo(golden.agreement, 12);
     expect(r.gvu.seeds).toEqual([0]);
     expect(Object.keys(r.gvu.per_category)).toHaveLength(11);
     const curve = r.runs['gvu-s0'].budget_curve as { step: number; overall: number; understanding: number }[];
     expect(curve.map((c) => c.step)).toEqual([1, 2]);
-    for (const c of curve) for (const x of [c.overall, c.understanding]) expect(x >= 0 && x <= 1, JSON.stringify(c)).toBe(true);
+    curve.forEach((c, i) => {
+      expect(c.overall, `budget curve at step ${c.step}`).toBeCloseTo(golden.curve[i], 12);
+      expect(c.understanding).toBeCloseTo(golden.understanding, 12);
+    });
     for (const plot of ['reward', 'kl', 'rollout-judge', 'rollout-auc', 'test-curve', 'understanding-curve']) expect(existsSync(join(results, 'plots', `${plot}.svg`)), plot).toBe(true);
   }, 240_000);
 });
