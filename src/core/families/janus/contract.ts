@@ -80,11 +80,11 @@ export function checkContract(cfg: JanusConfig, files: Readonly<Record<JanusGrap
   const past = Array.from({ length: cfg.layers }, (_, i) => ({ key: `past_key_values.${i}.key`, value: `past_key_values.${i}.value` }));
   const present = Array.from({ length: cfg.layers }, (_, i) => ({ key: `present.${i}.key`, value: `present.${i}.value` }));
   const optional = ['position_ids', 'use_cache_branch', 'num_logits_to_keep'];
+  const extraLayer = lm.inputNames.find((n) => /^past_key_values\.(\d+)\./.test(n) && Number(/\.(\d+)\./.exec(n)![1]) >= cfg.layers);
+  if (extraLayer) fail('language_model', `has input "${extraLayer}" but config.json language_config.num_hidden_layers is ${cfg.layers}`);
   requireInputs('language_model', [prepareEmbedsOut, 'attention_mask', ...past.flatMap((p) => [p.key, p.value])]);
   onlyInputs('language_model', [prepareEmbedsOut, 'attention_mask', ...optional, ...past.flatMap((p) => [p.key, p.value])]);
   requireOutputs('language_model', present.flatMap((p) => [p.key, p.value]));
-  const extraLayer = lm.inputNames.find((n) => /^past_key_values\.(\d+)\./.test(n) && Number(/\.(\d+)\./.exec(n)![1]) >= cfg.layers);
-  if (extraLayer) fail('language_model', `has input "${extraLayer}" but config.json language_config.num_hidden_layers is ${cfg.layers}`);
 
   checkTypes(cfg, files, s, { hidden, embeds: prepareEmbedsOut, past });
   return {
