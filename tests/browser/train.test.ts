@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
 import { expect, test } from 'vitest';
+import { decodeSafetensors } from '../../src/core/model/weights.ts';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground } from './playground.ts';
 
@@ -35,8 +36,10 @@ test('two training steps on the RL pool, by category, change the adapter and the
     expect(Number(await page.getByTestId(id).getAttribute('data-points')), id).toBe(2);
   }
   expect(Number(await page.getByTestId('chart-val').getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
-  // The adapter is trained: B moved off zero, so KL > 0 after the first update.
   await expect(page.getByTestId('adapter-summary').innerText()).resolves.toMatch(/trained at step 2/);
+  // The logged KL after the first update is above zero: the policy left the base.
+  const kl = Number(await page.getByTestId('chart-kl').getAttribute('data-last'));
+  expect(kl, 'KL of the last step').toBeGreaterThan(0);
   await page.getByTestId('compare-grid').waitFor({ timeout: 120_000 });
   await screenshot(app, 'train');
 
@@ -44,12 +47,22 @@ test('two training steps on the RL pool, by category, change the adapter and the
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('adapter-download').click()]);
   expect(download.suggestedFilename()).toBe('gvu-adapter-step2.zip');
   const zip = readFileSync(await download.path());
-  expect(Object.keys(unzipSync(zip)).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+  const files = unzipSync(zip);
+  expect(Object.keys(files).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
+  // The adapter is trained: its B matrices (zero at the start) moved.
+  const { tensors } = decodeSafetensors(files['adapter_model.safetensors'], 'adapter_model.safetensors');
+  const bNorm = Object.entries(tensors).filter(([k]) => k.endsWith('lora_B.weight'))
+    .reduce((n, [, t]) => n + Array.from(t.data as Float32Array).reduce((a, x) => a + x * x, 0), 0);
+  expect(bNorm, 'sum of squares of every lora_B').toBeGreaterThan(0);
   const trainedSummary = await page.getByTestId('adapter-summary').innerText();
   await page.getByTestId('adapter-upload').setInputFiles({ name: download.suggestedFilename(), mimeType: 'application/zip', buffer: zip });
   await page.waitForFunction(() => /, uploaded\./.test(document.querySelector('[data-testid="adapter-summary"]')?.textContent ?? ''), null, { timeout: 30_000 });
   expect(await page.getByTestId('adapter-error').count(), recentLogs(app)).toBe(0);
   expect(await page.getByTestId('adapter-summary').innerText()).toBe(trainedSummary.replace(', trained at step 2.', ', uploaded.'));
+  // The uploaded adapter is the same weights: downloading it again gives the same tensors, byte for byte.
+  const [again] = await Promise.all([page.waitForEvent('download'), page.getByTestId('adapter-download').click()]);
+  const reUploaded = unzipSync(readFileSync(await again.path()));
+  expect(Buffer.compare(Buffer.from(reUploaded['adapter_model.safetensors']), Buffer.from(files['adapter_model.safetensors']))).toBe(0);
   await screenshot(app, 'train-adapter-zip');
 });
 

@@ -19,7 +19,7 @@ export function LineChart({ title, points, color = 'var(--accent)', format = com
   const d = pts.map((p, i) => `${i ? 'L' : 'M'}${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ');
   const last = pts.at(-1);
   return (
-    <figure className="chart" data-testid={testId} data-points={pts.length}>
+    <figure className="chart" data-testid={testId} data-points={pts.length} data-last={last?.y}>
       <figcaption>
         <span>{title}</span>
         <strong>{last ? format(last.y) : '—'}</strong>
