@@ -73,7 +73,16 @@ async function startVite(mode: 'dev' | 'preview'): Promise<Served> {
   const outDir = await mkdtemp(join(tmpdir(), 'gvu-dist-'));
   const removeOut = () => rm(outDir, { recursive: true, force: true });
   try {
-    await build({ ...base, build: { outDir, emptyOutDir: true } });
+    // Build as `npm run build` does. Under vitest NODE_ENV is 'test', and vite keeps an existing
+    // NODE_ENV: the bundle would be a development build (React dev, test hooks on).
+    const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
+    try {
+      await build({ ...base, mode: 'production', build: { outDir, emptyOutDir: true } });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     const server = await preview({ ...base, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
     return { url, close: async () => { await server.close(); await removeOut(); } };
   } catch (err) {

@@ -72,6 +72,8 @@ describe('preview server (production build)', () => {
       const rewards = await failOnViolation(app, waitForModel(app.page).then(() => generateGroup(app, 'a photo of a red circle', 2)));
       expect(rewards, recentLogs(app)).toHaveLength(2);
       expect(await violations(app.page)).toEqual([]);
+      // The test hooks (window.__gvu with crash/exitSilently) are not in the production bundle.
+      expect(await app.page.evaluate(() => '__gvu' in window)).toBe(false);
       expect(violationLogs(app)).toEqual([]);
 
       // A worker runs under the CSP of its own script, so the worker and ORT's files carry it too.
