@@ -2,6 +2,7 @@
 // file paths so onnxruntime-node reads each graph's .onnx_data chunks beside it (no 2 GB buffers).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { familyOfConfig } from '../core/families/family.ts';
 import type { ModelFolder } from '../core/families/janus/folder.ts';
 import { type JanusLoadOptions, type JanusModel, type JanusSessionFactory, loadJanus } from '../core/families/janus/load.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
@@ -25,7 +26,7 @@ export function isJanusFolder(dir: string): boolean {
   const file = join(dir, 'config.json');
   if (!existsSync(file)) return false;
   try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { model_type?: unknown }).model_type === 'multi_modality';
+    return familyOfConfig(JSON.parse(readFileSync(file, 'utf8'))) === 'janus';
   } catch {
     return false; // not JSON: the loader that reads it names the problem
   }

@@ -9,6 +9,18 @@ import type { TokenFilter } from '../gvu/sampleToken.ts';
 
 export type FamilyId = 'tiny-umm' | 'janus';
 
+/**
+ * Which family a folder's config.json describes, or null: the project's own config says
+ * family 'tiny-umm'; a transformers.js MultiModality export says model_type 'multi_modality'.
+ */
+export function familyOfConfig(config: unknown): FamilyId | null {
+  if (typeof config !== 'object' || config === null) return null;
+  const c = config as { family?: unknown; model_type?: unknown };
+  if (c.family === 'tiny-umm') return 'tiny-umm';
+  if (c.model_type === 'multi_modality') return 'janus';
+  return null;
+}
+
 /** An RGB image: [height, width, 3] uint8, no alpha. Decoding PNG/JPEG is the caller's job. */
 export interface RgbImage {
   readonly width: number;
