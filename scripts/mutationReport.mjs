@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// Summarises Stryker JSON reports (mutation-testing-report-schema) into docs/results/mutation.json
+// (killed, survived, timeout, no_coverage and score per mutated folder, plus overall) and
+// docs/mutation.md (the surviving mutants worth killing, grouped by folder, the worst first).
+//
+//   node scripts/mutationReport.mjs [report.json ...] [--command="..."] [--date=YYYY-MM-DD]
+//
+// With no report named, reads test-output/stryker/mutation-all.json (`npm run test:mutation`).
+// Several reports (per-folder runs) are merged; a file in more than one keeps the last one's mutants.
+// score = (killed + timeout) / (killed + timeout + survived + no_coverage), in percent, as Stryker
+// counts it; CompileError, RuntimeError and Ignored mutants are counted but not scored.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+
+const FOLDERS = ['src/core/gvu', 'src/core/eval', 'src/core/graph', 'src/core/model'];
+const OUT_JSON = 'docs/results/mutation.json';
+const OUT_MD = 'docs/mutation.md';
+
+const args = process.argv.slice(2);
+const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+const reports = args.filter((a) => !a.startsWith('--'));
+if (reports.length === 0) reports.push('test-output/stryker/mutation-all.json');
+
+const files = new Map(); // repo-relative path -> { source, mutants }
+let newest = 0;
+for (const r of reports) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(r, 'utf8'));
+  } catch (e) {
+    console.error(`mutationReport: cannot read ${r}: ${e.message}`);
+    process.exit(1);
+  }
+  newest = Math.max(newest, statSync(r).mtimeMs);
+  for (const [name, f] of Object.entries(report.files ?? {})) {
+    const rel = relative(process.cwd(), resolve(report.projectRoot ?? process.cwd(), name)).split('\\').join('/');
+    files.set(rel, f);
+  }
+}
+const folderOf = (path) => FOLDERS.find((f) => path.startsWith(`${f}/`)) ?? dirname(path);
+
+const KEYS = { Killed: 'killed', Survived: 'survived', Timeout: 'timeout', NoCoverage: 'no_coverage', CompileError: 'compile_error', RuntimeError: 'runtime_error', Ignored: 'ignored' };
+const empty = () => ({ killed: 0, survived: 0, timeout: 0, no_coverage: 0, score: 0, compile_error: 0, runtime_error: 0, ignored: 0, mutants: 0 });
+const score = (c) => {
+  const valid = c.killed + c.timeout + c.survived + c.no_coverage;
+  c.score = valid === 0 ? null : Math.round((10000 * (c.killed + c.timeout)) / valid) / 100;
+  return c;
+};
+
+// A surviving mutant is "worth killing" unless it only rewrites the text of an error or log
+// message: those are listed as a count, not one by one.
+const lineOf = (source, line) => source.split('\n')[line - 1] ?? '';
+const isMessageText = (m, source) =>
+  m.mutatorName === 'StringLiteral' && /\b(Error|throw|console\.\w+|warn|log)\b/.test(lineOf(source, m.location.start.line));
+const snippet = (source, loc) => {
+  const lines = source.split('\n');
+  let text;
+  if (loc.start.line === loc.end.line) text = lines[loc.start.line - 1].slice(loc.start.column - 1, loc.end.column - 1);
+  else text = [lines[loc.start.line - 1].slice(loc.start.column - 1), ...lines.slice(loc.start.line, loc.end.line - 1), lines[loc.end.line - 1].slice(0, loc.end.column - 1)].join('\n');
+  return short(text);
+};
+const short = (s) => {
+  const t = String(s ?? '').replace(/\s+/g, ' ').trim();
+  return t.length > 70 ? `${t.slice(0, 67)}...` : t;
+};
+
+const perFolder = new Map();
+const perFile = new Map();
+const overall = empty();
+const survivors = []; // { folder, file, line, mutator, original, replacement, status }
+let messageOnly = 0;
+for (const [path, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
+  const folder = folderOf(path);
+  if (!perFolder.has(folder)) perFolder.set(folder, empty());
+  const fileCounts = empty();
+  perFile.set(path, fileCounts);
+  for (const m of f.mutants) {
+    const k = KEYS[m.status];
+    if (!k) throw new Error(`${path}: unknown mutant status ${m.status}`);
+    for (const c of [perFolder.get(folder), overall, fileCounts]) {
+      c[k] += 1;
+      c.mutants += 1;
+    }
+    if (m.status !== 'Survived' && m.status !== 'NoCoverage') continue;
+    if (isMessageText(m, f.source)) {
+      messageOnly += 1;
+      continue;
+    }
+    survivors.push({ folder, file: path, line: m.location.start.line, mutator: m.mutatorName, original: snippet(f.source, m.location), replacement: short(m.replacement), status: m.status });
+  }
+}
+if (overall.mutants === 0) {
+  console.error('mutationReport: the report(s) hold no mutants');
+  process.exit(1);
+}
+for (const c of [...perFolder.values(), overall, ...perFile.values()]) score(c);
+
+const order = [...perFolder.keys()].sort((a, b) => (perFolder.get(a).score ?? 101) - (perFolder.get(b).score ?? 101));
+const date = opt('date') ?? new Date(newest).toISOString().slice(0, 10);
+const command = opt('command') ?? process.env.MUTATION_COMMAND ?? 'npm run test:mutation';
+const result = {
+  date,
+  command,
+  tool: 'StrykerJS (@stryker-mutator/core, vitest runner on the unit project, typescript checker)',
+  score_formula: '(killed + timeout) / (killed + timeout + survived + no_coverage), percent',
+  folders: Object.fromEntries([...order.map((f) => [f, perFolder.get(f)]), ['overall', overall]]),
+  not_measured: FOLDERS.filter((f) => !perFolder.has(f)),
+};
+mkdirSync(dirname(OUT_JSON), { recursive: true });
+writeFileSync(OUT_JSON, `${JSON.stringify(result, null, 2)}\n`);
+
+const pct = (s) => (s === null ? 'n/a' : `${s.toFixed(2)}%`);
+const row = (name, c) => `| ${name} | ${pct(c.score)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.no_coverage} | ${c.compile_error} | ${c.ignored} | ${c.mutants} |`;
+const md = [
+  '# Mutation testing',
+  '',
+  `Measured ${date} with \`${command}\` (StrykerJS, config in \`stryker.config.mjs\`; numbers in`,
+  '`docs/results/mutation.json`, written by `scripts/mutationReport.mjs`). Score = (killed + timeout) /',
+  '(killed + timeout + survived + no coverage). Compile errors (ill-typed mutants, caught by the',
+  'TypeScript checker) and ignored (static) mutants are not scored. Targets (issue 13): >= 80% in gvu',
+  'and eval, >= 70% overall.',
+  '',
+  result.not_measured.length ? `Not measured in this run: ${result.not_measured.join(', ')}.` : 'All four folders measured.',
+  '',
+  '| folder | score | killed | timeout | survived | no coverage | compile error | ignored | mutants |',
+  '|---|---|---|---|---|---|---|---|---|',
+  ...order.map((f) => row(f, perFolder.get(f))),
+  row('**overall**', overall),
+  '',
+  '## Surviving mutants worth killing',
+  '',
+  `Survived and no-coverage mutants, grouped by folder (the lowest score first), then by file (the most`,
+  `survivors first). Not listed: ${messageOnly} that only change the text of an error or log message.`,
+  'Each line: `file:line` mutator: original -> replacement.',
+];
+for (const folder of order) {
+  const list = survivors.filter((s) => s.folder === folder);
+  md.push('', `### ${folder} (${pct(perFolder.get(folder).score)}, ${list.length} listed)`);
+  const byFile = new Map();
+  for (const s of list) byFile.set(s.file, [...(byFile.get(s.file) ?? []), s]);
+  const fileOrder = [...byFile.keys()].sort((a, b) => byFile.get(b).length - byFile.get(a).length || a.localeCompare(b));
+  for (const file of fileOrder) {
+    const fc = perFile.get(file);
+    md.push('', `#### ${file} (${pct(fc.score)}: ${fc.survived} survived, ${fc.no_coverage} no coverage)`, '');
+    for (const s of byFile.get(file).sort((a, b) => a.line - b.line)) {
+      const tag = s.status === 'NoCoverage' ? ' (no coverage)' : '';
+      md.push(`- \`${s.file}:${s.line}\` ${s.mutator}${tag}: \`${s.original.replace(/`/g, "'")}\` -> \`${s.replacement.replace(/`/g, "'")}\``);
+    }
+  }
+}
+writeFileSync(OUT_MD, `${md.join('\n')}\n`);
+console.log(`mutation score: ${order.map((f) => `${f} ${pct(perFolder.get(f).score)}`).join(', ')}; overall ${pct(overall.score)}`);
+console.log(`wrote ${OUT_JSON} and ${OUT_MD}`);
