@@ -10,7 +10,7 @@ import type { BenchOptions, EngineApi, ProbeGraphConfig, RunTimings } from './en
 import { attachControl, heartbeat, requestJob, runJob } from './engine/jobControl.ts';
 import { exportAdapter, importAdapter } from './engine/adapter.ts';
 import { scoreBatch } from './engine/batch.ts';
-import { generate, heatmaps, rescore } from './engine/inspect.ts';
+import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
 import { loadModel, modelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
 import { compare, resumeTraining, startTraining } from './engine/train.ts';
 
@@ -141,6 +141,7 @@ const engine: EngineApi = {
   }),
   // Long jobs: each runs under runJob, whose signal the page can fire (cancel, pause) at any time.
   generate: (req, onProgress) => serial(() => runJob((signal) => generate(req, signal, onProgress))),
+  inspectImages: (prompt, images, names, reward) => serial(() => timed('score uploaded images', () => inspectImages(prompt, images, names, reward))),
   rescore: (prompt, images, reward) => serial(() => timed('rescore', () => rescore(prompt, images, reward))),
   heatmaps: (prompt, image, teacher) => serial(() => runJob((signal) => heatmaps(prompt, image, teacher, signal))),
   startTraining: (req, onEvent) => serial(() => runJob((signal) => startTraining(req, onEvent, signal))),

@@ -134,7 +134,9 @@ export interface GeneratedGroup {
   readonly tag: string | null; // the prompt's ShapesEval category when it has a spec
   readonly specSource: 'shipped' | 'grammar' | null; // the spec from the shipped prompt sets, else read from the prompt's grammar
   readonly noSpecReason: string | null; // why there is no spec (the grammar's error), when there is none
-  readonly seeds: readonly number[];
+  readonly seeds: readonly number[]; // empty for uploaded images
+  /** The files the images came from, when uploaded (null: sampled). */
+  readonly imageNames: readonly string[] | null;
   readonly images: readonly Uint8Array[];
   readonly verdicts: readonly (Verdict | null)[]; // null: no spec for this prompt
   readonly scores: readonly ImageScore[];
@@ -212,6 +214,11 @@ export interface PlaygroundApi {
   modelInfo(): Promise<ModelInfo>;
   setBackend(backend: WebBackend): Promise<ModelInfo>;
   generate(req: GenerateRequest, onProgress?: (done: number, total: number) => void): Promise<GeneratedGroup>;
+  /**
+   * Score images the user brings (HWC RGB at the model's image size): verdicts, rewards, per-word p,
+   * as a group without sampling; heatmaps then work on them as on generated ones.
+   */
+  inspectImages(prompt: string, images: readonly Uint8Array[], names: readonly string[], reward: RewardSettings): Promise<GeneratedGroup>;
   /** Rewards of given images again, under other reward settings (no sampling). */
   rescore(prompt: string, images: readonly Uint8Array[], reward: RewardSettings): Promise<ImageScore[]>;
   heatmaps(prompt: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]>;

@@ -6,7 +6,7 @@ import { DEFAULT_SETTINGS, type NumberSetting } from '../../src/ui/store/inspect
 import { useStore } from '../../src/ui/store/index.ts';
 
 const FINISHED: GeneratedGroup = {
-  prompt: DEFAULT_SETTINGS.prompt, tag: 'single_object', specSource: 'shipped', noSpecReason: null, seeds: [1],
+  prompt: DEFAULT_SETTINGS.prompt, tag: 'single_object', specSource: 'shipped', noSpecReason: null, seeds: [1], imageNames: null,
   images: [new Uint8Array(48 * 48 * 4)], verdicts: [null],
   scores: [{ reward: 0.5, tokens: [], lowest: { word: 'red', p: 0.5 } }], timings: { sampleMs: 1, scoreMs: 1, judgeMs: 0 },
 };

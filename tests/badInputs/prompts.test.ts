@@ -36,7 +36,7 @@ const BAD_PROMPTS: readonly { name: string; prompt: string; message: string }[] 
 
 // A finished group, as the engine returns it: what must survive every refused Generate.
 const FINISHED: GeneratedGroup = {
-  prompt: GOOD, tag: 'single_object', specSource: 'shipped', noSpecReason: null, seeds: [1, 2],
+  prompt: GOOD, tag: 'single_object', specSource: 'shipped', noSpecReason: null, seeds: [1, 2], imageNames: null,
   images: [new Uint8Array(48 * 48 * 4), new Uint8Array(48 * 48 * 4)], verdicts: [null, null],
   scores: [0.4, 0.6].map((reward) => ({ reward, tokens: [], lowest: { word: 'red', p: reward } })),
   timings: { sampleMs: 1, scoreMs: 1, judgeMs: 0 },

@@ -2,12 +2,12 @@
 // judge them (spec from the shipped sets, else read from the prompt's grammar); rescore the same
 // images under other reward settings; occlusion heatmaps per word.
 // All of it drives the core (sampleImages, scoreImages, judge, occlusionHeatmaps) unchanged.
-import { AbortError, type CancelSignal } from '../../src/core/errors.ts';
+import { AbortError, type CancelSignal, InputError } from '../../src/core/errors.ts';
 import { judge } from '../../src/core/eval/judge.ts';
 import { occlusionHeatmaps } from '../../src/core/gvu/attribution.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { scoreImages } from '../../src/core/gvu/scoreImages.ts';
-import { UNCOND_PROMPT, encode, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
+import { IMAGE_SIZE, UNCOND_PROMPT, encode, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { GenerateRequest, GeneratedGroup, ImageScore, RewardSettings, Teacher, Verdict, WordHeat } from '../engineApi.ts';
 import { generationSessions, loadModel, policy, rewardOptions, scorer, timed } from './model.ts';
 
@@ -49,13 +49,35 @@ export async function generate(req: GenerateRequest, signal: CancelSignal, onPro
   );
   const sampleMs = performance.now() - t;
   const images = samples.map((s) => renderTokens(s.codes));
-  t = performance.now();
+  return judgeAndScore(prompt, images, req.reward, { seeds, imageNames: null, sampleMs });
+}
+
+/** Any images (uploaded, already at the model's size) judged and scored as a generated group is. */
+export async function inspectImages(
+  promptText: string, images: readonly Uint8Array[], names: readonly string[], reward: RewardSettings,
+): Promise<GeneratedGroup> {
+  const want = IMAGE_SIZE * IMAGE_SIZE * 3;
+  images.forEach((im, i) => {
+    if (im.length !== want) throw new InputError(`${names[i] ?? `image ${i + 1}`}: ${im.length} bytes, the model reads ${IMAGE_SIZE}x${IMAGE_SIZE} RGB (${want} bytes)`);
+  });
+  return judgeAndScore(normalisePrompt(promptText), images, reward, { seeds: [], imageNames: names, sampleMs: 0 });
+}
+
+async function judgeAndScore(
+  prompt: string, images: readonly Uint8Array[], reward: RewardSettings,
+  origin: { seeds: readonly number[]; imageNames: readonly string[] | null; sampleMs: number },
+): Promise<GeneratedGroup> {
+  const m = await loadModel();
+  let t = performance.now();
   const { spec, source, reason } = lookupSpec(prompt, m.specs); // the shipped sets first (their tag), then the grammar
   const verdicts = images.map((im) => verdictFor(im, spec));
   const judgeMs = performance.now() - t;
   t = performance.now();
-  const scores = await timed(`score ${images.length} images`, () => rescore(prompt, images, req.reward));
-  return { prompt, tag: spec?.tag ?? null, specSource: source, noSpecReason: reason, seeds, images, verdicts, scores, timings: { sampleMs, scoreMs: performance.now() - t, judgeMs } };
+  const scores = await timed(`score ${images.length} images`, () => rescore(prompt, images, reward));
+  return {
+    prompt, tag: spec?.tag ?? null, specSource: source, noSpecReason: reason, seeds: origin.seeds, imageNames: origin.imageNames,
+    images: [...images], verdicts, scores, timings: { sampleMs: origin.sampleMs, scoreMs: performance.now() - t, judgeMs },
+  };
 }
 
 export async function heatmaps(promptText: string, image: Uint8Array, teacher: Teacher, signal: CancelSignal): Promise<WordHeat[]> {

@@ -3,7 +3,9 @@
 // Settings are checked as they change (prompt words and length, each number's range): a problem
 // shows inline and disables Generate, and only accepted values are written to the URL.
 import type { GeneratedGroup, ImageScore, RewardVariant, Teacher, WordHeat } from '../../../workers/engineApi.ts';
+import { BACKGROUND, IMAGE_SIZE } from '../../core/world/index.ts';
 import { callEngine, cancelJob, proxy } from '../engine.ts';
+import { imageFileToRgb } from '../images/imageFileToRgb.ts';
 import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting, numberProblem, numberProblems } from './inspectRules.ts';
 import type { LinkNotice } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
@@ -50,6 +52,8 @@ export interface InspectSlice {
   setInspect(patch: Partial<InspectSettings>): void;
   generate(): Promise<void>;
   cancelGenerate(): void;
+  /** Score the user's own images (PNG/JPEG/WebP) against the prompt, as a group without sampling. */
+  scoreImageFiles(files: readonly File[]): Promise<void>;
   setReward(patch: Partial<RewardChoice>): Promise<void>;
   selectWord(member: number, wordIndex: number): Promise<void>;
   setOverlay(patch: { on?: boolean; opacity?: number }): void;
@@ -127,6 +131,23 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
 
     cancelGenerate() {
       if (get().generating) cancelJob();
+    },
+
+    async scoreImageFiles(files) {
+      const { inspect, reward } = get();
+      const promptProblem = promptProblemOf(inspect.prompt, maxWords());
+      set({ promptProblem, inspectError: null, inspectNotice: null });
+      if (promptProblem || files.length === 0 || get().generating) return;
+      set({ generating: true, progress: 0 });
+      try {
+        const images = await Promise.all(files.map((f) => imageFileToRgb(f, IMAGE_SIZE, BACKGROUND)));
+        const group = await callEngine((e) => e.inspectImages(inspect.prompt, images, files.map((f) => f.name), reward));
+        set({ group, scores: group.scores, advantages: advantagesOf(group.scores.map((s) => s.reward)), heat: null, heatMaps: {} });
+      } catch (err) {
+        set({ inspectError: get().engineError(err) }); // the group on screen stays
+      } finally {
+        set({ generating: false });
+      }
     },
 
     async setReward(patch) {

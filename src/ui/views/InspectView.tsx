@@ -60,6 +60,7 @@ function PromptPanel() {
     notice: s.inspectNotice,
   })));
   const cancelGenerate = useStore((s) => s.cancelGenerate);
+  const scoreImageFiles = useStore((s) => s.scoreImageFiles);
   const setInspect = useStore((s) => s.setInspect);
   const generate = useStore((s) => s.generate);
   const model = useStore((s) => s.model);
@@ -81,6 +82,11 @@ function PromptPanel() {
           {generating ? `Generating… ${Math.round(progress * 100)}%` : 'Generate'}
         </button>
         {generating && <button type="button" data-testid="generate-cancel" onClick={cancelGenerate}>Cancel</button>}
+        <label className={`file-button${generating || busy || !model ? ' disabled' : ''}`} title="Score your own PNG, JPEG or WebP images against this prompt">
+          Score your own image…
+          <input type="file" accept="image/png,image/jpeg,image/webp" multiple data-testid="score-image-upload" disabled={generating || Boolean(busy) || !model}
+            onChange={(e) => { const fs = [...(e.target.files ?? [])]; e.target.value = ''; void scoreImageFiles(fs); }} />
+        </label>
       </form>
       <p id="prompt-problem" className={problem ? 'inline-error' : 'visually-hidden'} role={problem ? 'alert' : undefined} data-testid="prompt-problem">
         {problem ?? ''}
@@ -154,7 +160,7 @@ function GroupGrid() {
       <div className="grid-head">
         <p className="section-note">
           <strong>{group.prompt}</strong> · <SpecNote group={group} /> ·
-          sampled in {t.sampleMs.toFixed(0)} ms, scored in {t.scoreMs.toFixed(0)} ms
+          {group.imageNames ? 'uploaded' : `sampled in ${t.sampleMs.toFixed(0)} ms`}, scored in {t.scoreMs.toFixed(0)} ms
         </p>
         <div className="overlay-controls">
           <label className="check">
@@ -170,7 +176,7 @@ function GroupGrid() {
       {heatLoading && <p className="muted"><span className="spinner" aria-hidden /> Occluding each cell and rescoring…</p>}
       <div className="image-grid">
         {group.images.map((im, i) => (
-          <ImageCard key={`${group.seeds[i]}-${i}`} member={i} pixels={im} rank={rank(i)} advantage={advantages[i]}
+          <ImageCard key={`${group.imageNames?.[i] ?? group.seeds[i]}-${i}`} member={i} pixels={im} rank={rank(i)} advantage={advantages[i]}
             selectedWord={heat?.member === i ? heat.wordIndex : null} />
         ))}
       </div>
@@ -191,7 +197,8 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
   const score = useStore((s) => s.scores![member]);
   const verdict = useStore((s) => s.group!.verdicts[member]);
   const noSpecReason = useStore((s) => s.group!.noSpecReason);
-  const seed = useStore((s) => s.group!.seeds[member]);
+  // A sampled image is named by its seed, an uploaded one by its file.
+  const seed = useStore((s) => s.group!.imageNames?.[member] ?? s.group!.seeds[member]);
   const maps = useStore((s) => s.heatMaps[member]);
   const overlayOn = useStore((s) => s.overlayOn);
   const opacity = useStore((s) => s.overlayOpacity);
@@ -208,7 +215,7 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
       <div className="card-stats">
         <div><span className="stat-label">reward</span><span className="stat" data-testid="reward-value">{score.reward.toFixed(4)}</span></div>
         <div><span className="stat-label">advantage</span><span className={`stat ${advantage >= 0 ? 'pos' : 'neg'}`}>{advantage >= 0 ? '+' : ''}{advantage.toFixed(2)}</span></div>
-        <div><span className="stat-label">seed</span><span className="stat mono">{seed}</span></div>
+        <div><span className="stat-label">{typeof seed === 'string' ? 'file' : 'seed'}</span><span className="stat mono" data-testid="image-origin">{seed}</span></div>
       </div>
       <VerdictBadge verdict={verdict} noSpecReason={noSpecReason} />
       <HeatStrip tokens={score.tokens} selected={selectedWord} label={`per-word p for image ${member + 1}`}
