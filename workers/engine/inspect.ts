@@ -40,7 +40,7 @@ export async function generate(req: GenerateRequest, signal: CancelSignal, onPro
   const m = await loadModel();
   const p = await policy();
   const seeds = Array.from({ length: req.groupSize }, (_, i) => (req.seed + i) >>> 0);
-  let t = performance.now();
+  const t = performance.now();
   const samples = await timed(`generate G=${req.groupSize}`, async () =>
     sampleImages(m.cfg, p.weights, await generationSessions(p.lora), [[...promptIds(prompt)]], {
       groupSize: req.groupSize, seeds, temperature: req.temperature, topK: req.topK, topP: req.topP, minP: req.minP,
