@@ -5,10 +5,11 @@
 // a 404 names the file; a folder is picked through the directory input. Real Chromium, real Cache
 // Storage, real HTTP.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import type { CDPSession, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { writeJanusFixture } from '../../src/cli/janusFixture/writeFixture.ts';
 import { JANUS_GRAPHS, ROOT_FILES } from '../../src/core/modelFiles/layout.ts';
 import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
 
@@ -168,6 +169,27 @@ describe('open a model by URL', () => {
     await expect(page.getByTestId('model-forget').count()).resolves.toBe(0);
   });
 
+  test('a store past the quota names the file and leaves no entry for it', async () => {
+    const { page } = app;
+    // Chromium's own quota, lowered for this origin: real enforcement. (navigator.storage.estimate
+    // does not see this override, so the check made before fetching, which reads the estimate,
+    // passes and the cache write itself is refused: the path a full disk or another tab takes.)
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.url, quotaSize: 5e6 });
+    try {
+      await page.getByTestId('model-fetch').click();
+      await page.getByTestId('model-fetch-confirm').click();
+      // The page may still show the phase before the click ('listed'): wait for the error first.
+      await page.getByTestId('model-files-error').waitFor();
+      await phase('listed');
+      expect(await page.getByTestId('model-files-error').innerText())
+        .toMatch(/^no room to store onnx\/language_model\.onnx_data \(20\.0 MB\): the browser's storage quota is used up \(.* of .*\); forget a model or free disk space$/);
+      expect((await cacheEntries())[DATA]).toBeUndefined();
+      expect(await page.locator(`[data-path="${DATA}"]`).getAttribute('data-cached')).toBe('false');
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: app.url });
+    }
+  });
+
   test('a missing file is named with its URL, when listing and when it vanishes before the fetch', async () => {
     const { page } = app;
     await page.getByTestId('model-input').fill('/fixtures/openmodel-broken/');
@@ -180,9 +202,13 @@ describe('open a model by URL', () => {
     await page.getByTestId('model-input').fill(BASE_PATH);
     await page.getByTestId('model-list').click();
     await phase('listed');
+    // Start from nothing cached (the quota test stored some files), so image_decode is fetched.
+    await page.getByTestId('model-forget').click();
+    await page.getByTestId('model-files-note').filter({ hasText: 'Forgot' }).waitFor();
     unlinkSync(join(DIR, 'onnx/image_decode.onnx'));
     await page.getByTestId('model-fetch').click();
     await page.getByTestId('model-fetch-confirm').click();
+    await page.getByTestId('model-files-error').waitFor();
     await phase('listed');
     expect(await page.getByTestId('model-files-error').innerText())
       .toBe(`missing file onnx/image_decode.onnx: 404 Not Found at ${app.url}${BASE_PATH}onnx/image_decode.onnx`);
@@ -203,3 +229,42 @@ describe('open a model by URL', () => {
     await screenshot(app, 'open-model-folder', { fullPage: false });
   });
 });
+
+describe('the Janus fixture (npm run make:fixture) through the same code', () => {
+  const JANUS = join(FIXTURES, 'openmodel-janus-tiny');
+  const JANUS_PATH = '/fixtures/openmodel-janus-tiny/';
+  let written: string[] = [];
+  beforeAll(() => {
+    rmSync(JANUS, { recursive: true, force: true });
+    writeJanusFixture(JANUS);
+    written = readdirSync(JANUS, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => relative(JANUS, join(e.parentPath, e.name)));
+  });
+  afterAll(() => rmSync(JANUS, { recursive: true, force: true }));
+
+  test('listed by URL with its external data, fetched, and read back byte for byte', async () => {
+    const { page } = app;
+    await page.getByTestId('model-input').fill(JANUS_PATH);
+    await page.getByTestId('model-dtype').selectOption('fp32');
+    await page.getByTestId('model-list').click();
+    await phase('listed');
+    const listed = await page.getByTestId('model-file').evaluateAll((els) => els.map((e) => e.getAttribute('data-path')!));
+    expect([...listed].sort(), 'every file the fixture maker wrote, and only those').toEqual([...written].sort());
+    expect(listed).toContain('onnx/language_model.onnx_data');
+    await page.getByTestId('model-fetch').click();
+    await page.getByTestId('model-fetch-confirm').click();
+    await phase('ready');
+    const hashes = await page.evaluate(`(async () => {
+      const [loc, layout, remote] = await Promise.all(['location', 'layout', 'remoteModel'].map((m) => import('/src/core/modelFiles/' + m + '.ts')));
+      const plan = await remote.planRemoteModel(loc.parseModelLocation(${JSON.stringify(JANUS_PATH)}, location.origin), layout.graphDtypes('fp32'));
+      const src = remote.cachedSource(plan);
+      const out = {};
+      for (const e of await src.list()) {
+        const bytes = await src.read(e.path);
+        out[e.path] = [...new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))].map((b) => b.toString(16).padStart(2, '0')).join('');
+      }
+      return out;
+    })()`) as Record<string, string>;
+    for (const p of written) expect(hashes[p], p).toBe(sha(readFileSync(join(JANUS, p))));
+  });
+});
+
