@@ -159,7 +159,7 @@ function GroupGrid() {
     <section>
       <div className="grid-head">
         <p className="section-note">
-          <strong>{group.prompt}</strong> · <SpecNote group={group} /> ·
+          <strong>{group.prompt}</strong> · <SpecNote group={group} /> ·{' '}
           {group.imageNames ? 'uploaded' : `sampled in ${t.sampleMs.toFixed(0)} ms`}, scored in {t.scoreMs.toFixed(0)} ms
         </p>
         <div className="overlay-controls">
@@ -215,7 +215,7 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
       <div className="card-stats">
         <div><span className="stat-label">reward</span><span className="stat" data-testid="reward-value">{score.reward.toFixed(4)}</span></div>
         <div><span className="stat-label">advantage</span><span className={`stat ${advantage >= 0 ? 'pos' : 'neg'}`}>{advantage >= 0 ? '+' : ''}{advantage.toFixed(2)}</span></div>
-        <div><span className="stat-label">{typeof seed === 'string' ? 'file' : 'seed'}</span><span className="stat mono" data-testid="image-origin">{seed}</span></div>
+        <div><span className="stat-label">{typeof seed === 'string' ? 'file' : 'seed'}</span><span className="stat mono origin" data-testid="image-origin" title={String(seed)}>{seed}</span></div>
       </div>
       <VerdictBadge verdict={verdict} noSpecReason={noSpecReason} />
       <HeatStrip tokens={score.tokens} selected={selectedWord} label={`per-word p for image ${member + 1}`}
