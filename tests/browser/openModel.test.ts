@@ -215,6 +215,17 @@ describe('open a model by URL', () => {
     expect((await cacheEntries())['onnx/image_decode.onnx']).toBeUndefined();
   });
 
+  test('a folder on a host the site may not fetch from is named, not "Failed to fetch"', async () => {
+    const { page } = app;
+    // Another port is another origin: the CSP's connect-src refuses it before any request leaves.
+    await page.getByTestId('model-input').fill('http://127.0.0.1:1/m/');
+    await page.getByTestId('model-list').click();
+    await phase('error');
+    expect(await page.getByTestId('model-files-error').innerText()).toBe(
+      'cannot reach http://127.0.0.1:1/m/config.json (config.json): the network failed or the browser refused the request; this site fetches only from itself and Hugging Face',
+    );
+  });
+
   test('a picked folder gives the same list, read from disk, without caching', async () => {
     const { page } = app;
     writeFolder(DIR); // whole again

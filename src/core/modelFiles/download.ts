@@ -5,6 +5,7 @@
 // and a restart finds exactly the files still missing.
 import { AbortError, InputError } from '../errors.ts';
 import { SIZE_HEADER, openModelCache, storageEstimate } from './cache.ts';
+import { fetchOrName } from './net.ts';
 import { formatBytes } from './progress.ts';
 
 export interface DownloadFile {
@@ -30,7 +31,7 @@ const isQuota = (err: unknown) => (err as Error)?.name === 'QuotaExceededError';
 export async function downloadFile(cache: Cache, file: DownloadFile, opts: DownloadOptions = {}): Promise<void> {
   const { path, url, size } = file;
   // no-store: the bytes go to Cache Storage; a second copy in the HTTP cache would double the disk used.
-  const r = await fetch(url, { signal: opts.signal, cache: 'no-store' });
+  const r = await fetchOrName(globalThis.fetch.bind(globalThis), url, { signal: opts.signal, cache: 'no-store' }, `fetching ${path}`);
   if (r.status === 404) throw new InputError(`missing file ${path}: 404 Not Found at ${url}`);
   if (!r.ok || !r.body) throw new InputError(`fetching ${path} failed: ${r.status} ${r.statusText} at ${url}`);
   let received = 0;
@@ -56,7 +57,9 @@ export async function downloadFile(cache: Cache, file: DownloadFile, opts: Downl
       const e = await storageEstimate();
       throw new InputError(`no room to store ${path} (${formatBytes(size)}): the browser's storage quota is used up${e ? ` (${formatBytes(e.usage)} of ${formatBytes(e.quota)})` : ''}; forget a model or free disk space`);
     }
-    throw err;
+    if (err instanceof InputError) throw err;
+    // A dropped connection mid-body surfaces here as a bare TypeError ('network error').
+    throw new InputError(`fetching ${path} failed at ${received} of ${size} bytes (${(err as Error)?.message ?? err}); nothing of it was stored, fetch again to resume`);
   }
   opts.onStored?.(path);
 }

@@ -7,6 +7,7 @@ import { type DownloadOptions, downloadAll } from './download.ts';
 import { parseConfig, resolveFileList } from './fileList.ts';
 import type { GraphDtypes } from './layout.ts';
 import { type ModelLocation, fileUrl } from './location.ts';
+import { fetchOrName } from './net.ts';
 import { remoteSizes } from './sizes.ts';
 import type { ModelFileSource } from './source.ts';
 
@@ -28,7 +29,7 @@ async function readConfig(loc: ModelLocation, cache: Cache, fetchFn: typeof fetc
   const url = fileUrl(loc, 'config.json');
   const cached = await cache.match(url);
   if (cached) return parseConfig(await cached.text(), url);
-  const r = await fetchFn(url, { signal, cache: 'no-store' });
+  const r = await fetchOrName(fetchFn, url, { signal, cache: 'no-store' }, 'config.json');
   if (r.status === 404) throw new InputError(`missing file config.json: 404 Not Found at ${url}; is ${loc.label} a model folder in the onnx-community layout?`);
   if (!r.ok) throw new InputError(`cannot fetch config.json: ${r.status} ${r.statusText} at ${url}`);
   return parseConfig(await r.text(), url);

@@ -4,6 +4,7 @@
 import { InputError } from '../errors.ts';
 import { DTYPE_SUFFIX, DTYPES } from './layout.ts';
 import { type ModelLocation, fileUrl, hubTreeUrl } from './location.ts';
+import { fetchOrName } from './net.ts';
 
 /** 'onnx/lm_head_q4.onnx' -> the dtypes the repository holds that graph in, for a missing-file message. */
 function variantsOf(path: string, present: ReadonlySet<string>): string {
@@ -39,7 +40,7 @@ async function hubTree(id: string, fetchFn: typeof fetch, signal?: AbortSignal):
   const all: unknown[] = [];
   let url: string | null = hubTreeUrl(id);
   while (url) {
-    const r: Response = await fetchFn(url, { signal });
+    const r: Response = await fetchOrName(fetchFn, url, { signal }, `the file listing of ${id}`);
     if (r.status === 401 || r.status === 404) throw new InputError(`${id} was not found on huggingface.co (${r.status} at ${url}); check the id, or the repository is private or gated`);
     if (!r.ok) throw new InputError(`the hub's file listing for ${id} failed: ${r.status} ${r.statusText} at ${url}`);
     const page: unknown = await r.json();
@@ -52,7 +53,7 @@ async function hubTree(id: string, fetchFn: typeof fetch, signal?: AbortSignal):
 
 /** One file's size from a HEAD request; 404 and a missing Content-Length are named with the URL. */
 async function headSize(url: string, path: string, fetchFn: typeof fetch, signal?: AbortSignal): Promise<number> {
-  const r = await fetchFn(url, { method: 'HEAD', signal, cache: 'no-store' });
+  const r = await fetchOrName(fetchFn, url, { method: 'HEAD', signal, cache: 'no-store' }, `the size of ${path}`);
   if (r.status === 404) throw new InputError(`missing file ${path}: 404 Not Found at ${url}`);
   if (!r.ok) throw new InputError(`cannot reach ${path}: ${r.status} ${r.statusText} at ${url}`);
   const size = Number(r.headers.get('content-length'));

@@ -76,3 +76,11 @@ describe('remoteSizes over HEAD', () => {
     await expect(remoteSizes(loc, ['nolength'])).rejects.toThrow(`the server did not give the size of nolength (no Content-Length on HEAD ${origin}/m/nolength)`);
   });
 });
+
+test('a refused request names the URL instead of "fetch failed"', async () => {
+  // Port 1 on loopback: nothing listens, the connection is refused.
+  const loc = parseModelLocation('http://127.0.0.1:1/m/', 'http://127.0.0.1:5173');
+  await expect(remoteSizes(loc, ['config.json'])).rejects.toThrow(
+    'cannot reach http://127.0.0.1:1/m/config.json (the size of config.json): the network failed or the browser refused the request',
+  );
+});
