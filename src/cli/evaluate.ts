@@ -103,13 +103,18 @@ export async function evaluatePolicy(
   };
 }
 
+/** How a policy is measured (eval and model-report): seed sets, images per prompt, held-out renders. */
+export const MEASUREMENT_FLAGS = {
+  seedSets: flag.integer(3, 'generation seed sets (the interval is over these)', { min: 1 }),
+  groupSize: flag.integer(8, 'images per prompt per seed set', { min: 1 }),
+  scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the understanding ranking', { min: 1 }),
+} as const;
+
 export const EVAL_FLAGS = {
   model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
   adapter: flag.input('', 'dir', 'adapter directory', 'PEFT adapter directory (default: none, the base model)'),
   prompts: flag.string('test', 'SET|FILE', 'prompt set to evaluate on'),
-  seedSets: flag.integer(3, 'generation seed sets (the interval is over these)', { min: 1 }),
-  groupSize: flag.integer(8, 'images per prompt per seed set', { min: 1 }),
-  scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the understanding ranking', { min: 1 }),
+  ...MEASUREMENT_FLAGS,
   out: flag.output('', 'FILE', 'also write the result as JSON here (default: print only)'),
 } as const;
 

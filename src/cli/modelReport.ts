@@ -15,7 +15,7 @@ import type { ModelConfig } from '../core/model/config.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { mulberry32 } from '../core/tensor.ts';
 import { type Spec, renderTokens, sampleSceneForSpec, sceneToTokens } from '../core/world/index.ts';
-import { evaluatePolicy } from './evaluate.ts';
+import { MEASUREMENT_FLAGS, evaluatePolicy } from './evaluate.ts';
 import { loadCheckpoint, loadModel } from './modelFiles.ts';
 import { flag, parseFlags } from './flags.ts';
 import { loadPromptSet } from './promptSets.ts';
@@ -25,9 +25,7 @@ import { createGenerationSessions } from './generationSessions.ts';
 export const MODEL_REPORT_FLAGS = {
   model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'model directory, or a checkpoint directory (has state.json)'),
   prompts: flag.string('test', 'SET|FILE', 'prompt set to measure on'),
-  seedSets: flag.integer(3, 'generation seed sets (the interval is over these)', { min: 1 }),
-  groupSize: flag.integer(8, 'images per prompt per seed set', { min: 1 }),
-  scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the understanding ranking', { min: 1 }),
+  ...MEASUREMENT_FLAGS,
   trainLog: flag.string('runs/pretrain/log.jsonl', 'FILE', 'pretraining log for train_minutes, read when present'),
   out: flag.output('docs/results/model.json', 'FILE', 'the report'),
 } as const;

@@ -114,3 +114,16 @@ export function sampleToken(logits: ArrayLike<number>, f: TokenFilter, u: number
   const token = drawToken(policy, u);
   return { token, policyLogp: policy[token], modelLogp: logProbAt(modelLogits, token) };
 }
+
+/**
+ * One image row's draw under classifier-free guidance: logits uncond + scale (cond - uncond) (no
+ * guidance when `uncond` is null), filtered and drawn with the uniform `u`; the raw conditional
+ * row gives modelLogp. `scratch` holds the guided row ([V], reused across rows).
+ */
+export function sampleGuidedToken(
+  cond: ArrayLike<number>, uncond: ArrayLike<number> | null, scale: number, f: TokenFilter, u: number, scratch: Float64Array,
+): TokenDraw {
+  if (!uncond) return sampleToken(cond, f, u, cond);
+  for (let v = 0; v < cond.length; v++) scratch[v] = uncond[v] + scale * (cond[v] - uncond[v]);
+  return sampleToken(scratch, f, u, cond);
+}

@@ -17,7 +17,7 @@ import { buildGenerationStepGraph } from '../model/umm.ts';
 import type { Weights } from '../model/weights.ts';
 import type { ModelSession, Results } from '../runtime/session.ts';
 import { mulberry32 } from '../tensor.ts';
-import { type TokenFilter, checkFilter, sampleToken } from './sampleToken.ts';
+import { type TokenFilter, checkFilter, sampleGuidedToken } from './sampleToken.ts';
 
 export interface SamplingOptions extends TokenFilter {
   readonly groupSize: number; // G images per prompt
@@ -81,13 +81,8 @@ export async function sampleImages(
     const logits = out.image_logits.data as Float32Array; // [rows, Vi]
     for (let r = 0; r < n; r++) {
       const cond = logits.subarray(r * vi, (r + 1) * vi);
-      let row: ArrayLike<number> = cond;
-      if (guided) {
-        const uncond = logits.subarray((n + r) * vi, (n + r + 1) * vi);
-        for (let v = 0; v < vi; v++) mixed[v] = uncond[v] + opts.cfgScale * (cond[v] - uncond[v]);
-        row = mixed;
-      }
-      const d = sampleToken(row, opts, rngs[r](), cond);
+      const uncond = guided ? logits.subarray((n + r) * vi, (n + r + 1) * vi) : null;
+      const d = sampleGuidedToken(cond, uncond, opts.cfgScale, opts, rngs[r](), mixed);
       images[r].codes[step] = d.token;
       images[r].policyLogp[step] = d.policyLogp;
       images[r].modelLogp[step] = d.modelLogp;

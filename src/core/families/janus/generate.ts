@@ -11,7 +11,7 @@
 // Determinism: image i draws one uniform per code from mulberry32(seeds[i]), so a seed names an
 // image whatever G is (as src/core/gvu/sampling.ts).
 import { AbortError, type CancelSignal, InputError } from '../../errors.ts';
-import { type TokenFilter, checkFilter, sampleToken } from '../../gvu/sampleToken.ts';
+import { type TokenFilter, checkFilter, sampleGuidedToken } from '../../gvu/sampleToken.ts';
 import { type TensorData, mulberry32 } from '../../tensor.ts';
 import { decodeCodes } from './decodeImage.ts';
 import { codeEmbeds, textEmbeds } from './embeds.ts';
@@ -71,13 +71,8 @@ export async function generateCodes(model: JanusModel, prompt: string, opts: Jan
     mixed ??= new Float64Array(k);
     for (let i = 0; i < g; i++) {
       const c = logits.data.subarray(i * k, (i + 1) * k);
-      let row: ArrayLike<number> = c;
-      if (guided) {
-        const u = logits.data.subarray((g + i) * k, (g + i + 1) * k);
-        for (let v = 0; v < k; v++) mixed[v] = u[v] + opts.cfgScale * (c[v] - u[v]);
-        row = mixed;
-      }
-      const d = sampleToken(row, opts, rngs[i](), c);
+      const u = guided ? logits.data.subarray((g + i) * k, (g + i + 1) * k) : null;
+      const d = sampleGuidedToken(c, u, opts.cfgScale, opts, rngs[i](), mixed);
       out[i].codes[step] = d.token;
       out[i].policyLogp[step] = d.policyLogp;
       out[i].modelLogp[step] = d.modelLogp;
