@@ -185,6 +185,12 @@ const engine: EngineApi = {
     if (!import.meta.env.DEV) throw new InputError('exitSilently is a test hook of the dev server');
     setTimeout(() => self.close(), 0); // no error event: only the page's lock watch can tell
   },
+  hang: async () => {
+    if (!import.meta.env.DEV) throw new InputError('hang is a test hook of the dev server');
+    setTimeout(() => {
+      for (;;); // alive (its lock held) but never again answering or beating: only the heartbeat can tell
+    }, 0);
+  },
 
   dispose: () =>
     serial(async () => {

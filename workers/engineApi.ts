@@ -247,4 +247,6 @@ export interface PlaygroundApi {
   crash(): Promise<void>;
   /** Test hook (dev server only): the worker exits without any error event. */
   exitSilently(): Promise<void>;
+  /** Test hook (dev server only): the worker spins forever, alive but silent. */
+  hang(): Promise<void>;
 }

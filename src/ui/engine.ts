@@ -8,8 +8,16 @@ import { installTestHooks } from './testHooks.ts';
 
 export type Engine = Comlink.Remote<EngineApi>;
 
-/** A worker silent this long while a call is pending is reported as not responding. */
-const HANG_MS = 30_000;
+/**
+ * A worker silent this long while a call is pending is reported as not responding. Long enough for
+ * the longest single ORT call we run (a big model's session creation), short enough to be noticed.
+ */
+let hangMs = 60_000;
+
+/** Test hook (src/ui/testHooks.ts): a shorter deadline, so a test need not wait a minute. */
+export function setHangMs(ms: number): void {
+  hangMs = ms;
+}
 
 interface Running {
   readonly worker: Worker;
@@ -74,7 +82,7 @@ function startWorker(): Running {
 
 /**
  * A hung worker (alive, holding its lock, answering nothing) shows only as silence: its jobs poll
- * the control array between steps, and it beats between jobs. No beat for HANG_MS while a call is
+ * the control array between steps, and it beats between jobs. No beat for hangMs while a call is
  * pending means the engine is down for the user, whatever the cause.
  */
 function watchHeartbeat(control: Int32Array | null, stop: AbortSignal, fail: (e: Error) => void): void {
@@ -87,9 +95,9 @@ function watchHeartbeat(control: Int32Array | null, stop: AbortSignal, fail: (e:
     if (beat !== last || pending === 0) {
       last = beat;
       quietSince = now;
-    } else if (now - quietSince > HANG_MS) {
+    } else if (now - quietSince > hangMs) {
       clearInterval(timer);
-      fail(workerError(`the engine worker stopped responding (no sign of life for ${Math.round(HANG_MS / 1000)} s)`));
+      fail(workerError(`the engine worker stopped responding (no sign of life for ${Math.round(hangMs / 1000)} s)`));
     }
   }, 1000);
   stop.addEventListener('abort', () => clearInterval(timer));
@@ -98,7 +106,7 @@ function watchHeartbeat(control: Int32Array | null, stop: AbortSignal, fail: (e:
 export function getEngine(): Engine {
   if (!current) {
     current = startWorker();
-    installTestHooks(current.engine);
+    installTestHooks(current.engine, setHangMs);
   }
   return current.engine;
 }

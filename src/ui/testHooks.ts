@@ -6,11 +6,11 @@ import type { Engine } from './engine.ts';
 
 declare global {
   interface Window {
-    __gvu?: { engine: Engine };
+    __gvu?: { engine: Engine; setHangMs(ms: number): void };
   }
 }
 
-export function installTestHooks(engine: Engine): void {
+export function installTestHooks(engine: Engine, setHangMs: (ms: number) => void): void {
   if (!import.meta.env.DEV) return;
-  window.__gvu = { engine };
+  window.__gvu = { engine, setHangMs };
 }

@@ -52,3 +52,17 @@ test('a worker that exits without a word shows the banner, and the chip is not g
   await waitForModel(page);
   expect(await page.getByTestId('engine-chip').getAttribute('data-state')).toBe('ok');
 });
+
+test('a worker that hangs (alive, silent) is reported once a call waits past the deadline', async () => {
+  const { page } = app;
+  await page.evaluate(() => window.__gvu!.setHangMs(2000));
+  await page.evaluate(() => void window.__gvu!.engine.hang());
+  await page.getByTestId('generate').click();
+  await page.getByTestId('failure-banner').waitFor({ timeout: 15_000 });
+  await expect(page.getByTestId('failure-banner').innerText()).resolves.toMatch(/stopped responding \(no sign of life for 2 s\)/);
+  expect(await page.getByTestId('engine-chip').getAttribute('data-state')).toBe('down');
+  await page.evaluate(() => window.__gvu!.setHangMs(60_000));
+  await page.getByTestId('restart-engine').click();
+  await waitForModel(page);
+  expect(await page.getByTestId('engine-chip').getAttribute('data-state')).toBe('ok');
+});
