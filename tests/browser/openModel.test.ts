@@ -6,7 +6,7 @@
 // Storage, real HTTP.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, resolve as resolvePath } from 'node:path';
 import type { CDPSession, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { writeJanusFixture } from '../../src/cli/janusFixture/writeFixture.ts';
@@ -276,6 +276,32 @@ describe('the Janus fixture (npm run make:fixture) through the same code', () =>
       return out;
     })()`) as Record<string, string>;
     for (const p of written) expect(hashes[p], p).toBe(sha(readFileSync(join(JANUS, p))));
+  });
+
+  test('another dtype is listed again at once, and the files the fixture lacks for it are all named', async () => {
+    const { page } = app;
+    await page.getByTestId('model-dtype').selectOption('q4');
+    await phase('error');
+    const lines = (await page.getByTestId('model-files-error').innerText()).split('\n');
+    expect(lines).toHaveLength(6);
+    expect(lines[0]).toBe(`missing file onnx/gen_head_q4.onnx: 404 Not Found at ${app.url}${JANUS_PATH}onnx/gen_head_q4.onnx`);
+    await page.getByTestId('model-dtype').selectOption('fp32');
+    await phase('ready');
+  });
+
+  test('a folder dropped on the panel opens like a picked one', async () => {
+    const { page } = app;
+    // Drop on the panel's heading, scrolled into view (viewport coordinates).
+    const heading = page.getByTestId('open-model').locator('h2');
+    await heading.scrollIntoViewIfNeeded();
+    const box = (await heading.boundingBox())!;
+    const at = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    // Chromium's own drag and drop with a real directory path, as a file manager would send it.
+    const data = { items: [], files: [resolvePath(JANUS)], dragOperationsMask: 1 };
+    for (const type of ['dragEnter', 'dragOver', 'drop'] as const) await cdp.send('Input.dispatchDragEvent', { type, ...at, data });
+    // The URL's listing was ready too: wait for the folder's.
+    await page.getByTestId('model-files-ready').filter({ hasText: 'folder openmodel-janus-tiny: every file is on disk' }).waitFor({ timeout: 10_000 });
+    expect(await page.locator('[data-cached="local"]').count()).toBe(written.length);
   });
 });
 

@@ -6,7 +6,7 @@ import { AbortError } from '../../core/errors.ts';
 import { cachedUnder, forgetModel, storageEstimate, type StorageEstimateInfo } from '../../core/modelFiles/cache.ts';
 import { filesFromDrop } from '../../core/modelFiles/droppedFolder.ts';
 import { type FolderFile, filesFromDirectoryInput, folderSource } from '../../core/modelFiles/folderSource.ts';
-import { type DtypeChoice, type GraphDtypes, graphDtypes, isDtypeChoice } from '../../core/modelFiles/layout.ts';
+import { DTYPE_CHOICES, type DtypeChoice, type GraphDtypes, graphDtypes, isDtypeChoice } from '../../core/modelFiles/layout.ts';
 import { SUGGESTED_MODEL, parseModelLocation } from '../../core/modelFiles/location.ts';
 import { RateMeter } from '../../core/modelFiles/progress.ts';
 import { type RemotePlan, cachedSource, fetchMissing, planRemoteModel } from '../../core/modelFiles/remoteModel.ts';
@@ -100,16 +100,25 @@ export const createModelFilesSlice: Slice<ModelFilesSlice> = (set, get) => {
     await refreshCached(plan);
   };
 
+  // The last folder opened, so a new dtype re-resolves it without asking for the folder again.
+  let folder: { name: string; files: FolderFile[] } | null = null;
+
   const openFolder = async (name: string, files: FolderFile[]) => {
+    // The controller also marks which listing is current: a later list or folder aborts this one.
     controller?.abort();
+    controller = new AbortController();
+    const { signal } = controller;
+    folder = { name, files };
     patch({ phase: 'listing', error: null, note: null, confirming: false, plan: null, source: null, progress: {} });
     try {
       const source = await folderSource(name, files, dtypesNow());
+      const entries = await source.list();
+      if (signal.aborted) return;
       // A local folder cannot be shared by link.
       writeUrl({ model: null });
-      patch({ phase: 'ready', source, entries: await source.list(), input: '', cachedBytes: 0 });
+      patch({ phase: 'ready', source, entries, input: '', cachedBytes: 0 });
     } catch (err) {
-      patch({ phase: 'error', error: message(err), entries: [] });
+      if (!signal.aborted) patch({ phase: 'error', error: message(err), entries: [] });
     }
   };
 
@@ -120,12 +129,21 @@ export const createModelFilesSlice: Slice<ModelFilesSlice> = (set, get) => {
     },
 
     setModelInput: (input) => patch({ input }),
-    setModelDtype: (dtype) => patch({ dtype }),
+    setModelDtype(dtype) {
+      if (dtype === mf().dtype) return;
+      patch({ dtype });
+      // A listing for the old dtype would be fetched or opened by mistake: resolve it again.
+      const { phase, plan, source } = mf();
+      if (phase === 'fetching' || phase === 'listing') return;
+      if (plan || (phase === 'error' && !folder)) void get().listModelFiles();
+      else if (folder && (source || phase === 'error')) void openFolder(folder.name, folder.files);
+    },
 
     async listModelFiles() {
       controller?.abort();
       controller = new AbortController();
       const { signal } = controller;
+      folder = null;
       patch({ phase: 'listing', error: null, note: null, confirming: false, plan: null, source: null, entries: [], progress: {} });
       try {
         const loc = parseModelLocation(mf().input, location.origin);
@@ -141,8 +159,13 @@ export const createModelFilesSlice: Slice<ModelFilesSlice> = (set, get) => {
     async openLinkedModel() {
       if (linkOpened || readUrl().get('model') === null) return;
       linkOpened = true;
+      const dtype = readUrl().get('dtype');
+      const ignored = dtype !== null && dtype !== mf().dtype
+        ? `Link value ignored: dtype=${dtype} (not a dtype; use auto or one of ${DTYPE_CHOICES.join(', ')}), used auto. ` : '';
+      if (ignored) writeUrl({ dtype: null });
       await get().listModelFiles();
-      if (mf().phase === 'listed') patch({ note: 'This link names a model. Nothing is downloaded until you press Fetch and confirm.' });
+      const asks = mf().phase === 'listed' ? 'This link names a model. Nothing is downloaded until you press Fetch and confirm.' : '';
+      if (ignored || asks) patch({ note: `${ignored}${asks}`.trim() });
     },
 
     askToFetchModel: (ask) => patch({ confirming: ask }),
