@@ -305,3 +305,12 @@ describe('the Janus fixture (npm run make:fixture) through the same code', () =>
   });
 });
 
+
+test('a link with an unknown dtype says so, uses auto and drops it from the address bar', async () => {
+  const { page } = app;
+  await page.goto(`${app.url}/?view=model&model=${encodeURIComponent(BASE_PATH)}&dtype=q3`);
+  await page.getByTestId('model-files-note').waitFor();
+  expect(await page.getByTestId('model-files-note').innerText()).toMatch(/^Link value ignored: dtype=q3 \(not a dtype; use auto or one of demo-f16, demo, fp32, .*\), used auto\./);
+  expect(new URL(page.url()).searchParams.get('dtype')).toBeNull();
+  expect(await page.getByTestId('model-dtype').inputValue()).toBe('auto');
+});
