@@ -169,6 +169,25 @@ describe('open a model by URL', () => {
     await expect(page.getByTestId('model-forget').count()).resolves.toBe(0);
   });
 
+  test('a reload in the middle of a file leaves no entry for it, and the page lists again without fetching', async () => {
+    const { page } = app;
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: 4e6, uploadThroughput: -1 });
+    try {
+      await page.getByTestId('model-fetch').click();
+      await page.getByTestId('model-fetch-confirm').click();
+      await page.waitForFunction((p) => Number(document.querySelector(`[data-path="${p}"] [data-testid="file-progress"]`)?.getAttribute('data-received') ?? 0) > 3e6, DATA, { timeout: 30_000 });
+      const before = gets().length;
+      await page.reload();
+      await phase('listed');
+      expect(gets().slice(before), 'the reloaded page fetched nothing').toEqual([]);
+      const cached = await cacheEntries();
+      expect(cached[DATA], 'the interrupted file has no cache entry').toBeUndefined();
+      for (const [p, n] of Object.entries(cached)) expect(n, `${p} cached whole`).toBe(readFileSync(join(DIR, p)).length);
+    } finally {
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    }
+  });
+
   test('a store past the quota names the file and leaves no entry for it', async () => {
     const { page } = app;
     // Chromium's own quota, lowered for this origin: real enforcement. (navigator.storage.estimate
