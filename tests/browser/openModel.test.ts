@@ -152,9 +152,9 @@ describe('open a model by URL', () => {
       const [loc, layout, remote, source] = await Promise.all(['location', 'layout', 'remoteModel', 'source'].map((m) => import('/src/core/modelFiles/' + m + '.ts')));
       const plan = await remote.planRemoteModel(loc.parseModelLocation(${JSON.stringify(BASE_PATH)}, location.origin), layout.graphDtypes('fp32'));
       const g = await source.readGraph(remote.cachedSource(plan), 'onnx/language_model.onnx');
-      return { model: g.model.byteLength, data: g.externalData.map((d) => [d.path, d.data.byteLength]) };
+      return { model: g.model.byteLength, data: g.externalData.map((d) => [d.path, d.data.byteLength]), lm: remote.cachedSource(plan).dtypes.language_model };
     })()`);
-    expect(read).toEqual({ model: readFileSync(join(DIR, 'onnx/language_model.onnx')).length, data: [['language_model.onnx_data', DATA_BYTES]] });
+    expect(read).toEqual({ model: readFileSync(join(DIR, 'onnx/language_model.onnx')).length, data: [['language_model.onnx_data', DATA_BYTES]], lm: 'fp32' });
     expect(fixtureRequests().slice(before), 'model-file requests after the reload').toEqual([]);
   });
 

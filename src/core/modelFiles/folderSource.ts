@@ -39,6 +39,7 @@ export async function folderSource(name: string, files: readonly FolderFile[], d
   const entries = paths.map((path) => ({ path, size: byPath.get(path)!.size }));
   return {
     label,
+    dtypes,
     list: async () => entries,
     async read(path) {
       const f = byPath.get(path);

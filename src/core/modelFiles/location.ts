@@ -35,7 +35,7 @@ export function parseModelLocation(input: string, origin: string): ModelLocation
   if (text === '') throw new InputError('give a Hugging Face id (owner/name) or the URL of a model folder');
   const page = HUB_PAGE.exec(text);
   if (page && !page[1].startsWith('api/')) return hub(page[1]);
-  if (HUB_ID.test(text) && !text.startsWith('.')) return hub(text);
+  if (HUB_ID.test(text)) return hub(text);
   let url: URL;
   try {
     url = new URL(text, origin);

@@ -59,6 +59,7 @@ export function cachedSource(plan: RemotePlan): ModelFileSource {
   const entries = plan.files.map(({ path, size }) => ({ path, size }));
   return {
     label: plan.location.label,
+    dtypes: plan.dtypes,
     list: async () => entries,
     async read(path) {
       const f = byPath.get(path);

@@ -1,6 +1,7 @@
 // What the Janus runtime and the engine worker read model files through, whether the bytes sit in
 // Cache Storage (a model fetched by id or URL) or in a folder the user picked. One interface, so
 // the runtime never knows where a file came from.
+import type { GraphDtypes } from './layout.ts';
 
 /** One file of a model folder: its path relative to the folder root ('onnx/lm_head.onnx') and its size in bytes. */
 export interface ModelFileEntry {
@@ -11,6 +12,11 @@ export interface ModelFileEntry {
 export interface ModelFileSource {
   /** Where the files come from, for messages: 'onnx-community/Janus-Pro-1B-ONNX', 'folder janus-tiny'. */
   readonly label: string;
+  /**
+   * The dtype each graph's file in list() is at (`onnx/lm_head_fp16.onnx` -> lm_head: 'fp16'): the
+   * runtime opens the graphs at exactly these, since the source holds no other variant.
+   */
+  readonly dtypes: GraphDtypes;
   /** The files resolved for the chosen dtypes (root json files, graphs, external data chunks). */
   list(): Promise<readonly ModelFileEntry[]>;
   /** A file's bytes; throws an InputError naming the path when the source does not hold it. */

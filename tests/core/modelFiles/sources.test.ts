@@ -27,6 +27,7 @@ describe('folderSource', () => {
     expect(name).toBe('tiny');
     const src = await folderSource(name, files, graphDtypes('fp32'));
     expect(src.label).toBe('folder tiny');
+    expect(src.dtypes).toEqual(graphDtypes('fp32'));
     const list = await src.list();
     expect(list.map((e) => e.path)).not.toContain('README.md');
     expect(list.find((e) => e.path === 'onnx/lm_head.onnx')).toEqual({ path: 'onnx/lm_head.onnx', size: 'bytes of onnx/lm_head.onnx'.length });
