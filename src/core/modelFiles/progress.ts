@@ -28,13 +28,14 @@ export class RateMeter {
   }
 }
 
-/** 1536 -> '1.5 KB', 2_079_238_052 -> '2.08 GB' (decimal units, as the hub shows sizes). */
+/** 1536 -> '1.54 KB', 2_079_238_052 -> '2.08 GB' (decimal units, as the hub shows sizes). */
 export function formatBytes(n: number): string {
   if (n < 1000) return `${n} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
   let v = n;
   let i = -1;
-  while (v >= 1000 && i < units.length - 1) {
+  // 999.5 rather than 1000: a value that would print as '1000 KB' moves up to '1.00 MB'.
+  while (v >= 999.5 && i < units.length - 1) {
     v /= 1000;
     i++;
   }

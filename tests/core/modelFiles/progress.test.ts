@@ -20,6 +20,8 @@ test('formatting', () => {
   expect(formatBytes(999)).toBe('999 B');
   expect(formatBytes(1536)).toBe('1.54 KB');
   expect(formatBytes(20_000_000)).toBe('20.0 MB');
+  expect(formatBytes(999_999)).toBe('1.00 MB');
+  expect(formatBytes(999_400)).toBe('999 KB');
   expect(formatBytes(2_079_238_052)).toBe('2.08 GB');
   expect(formatEta(null)).toBe('…');
   expect(formatEta(4.2)).toBe('5 s');
