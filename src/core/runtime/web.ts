@@ -3,7 +3,7 @@
 // loaded lazily by a runtime import of the files vite serves under /ort/ (vite.config.ts), never
 // bundled, so each build finds its emscripten loader and .wasm next to it.
 import type * as OrtWeb from 'onnxruntime-web';
-import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure } from './session.ts';
+import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure, toValueMeta } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
 import { InputError } from '../errors.ts';
 
@@ -15,6 +15,11 @@ export interface WebSessionOptions extends SessionOptions {
   readonly ortBase?: string;
   /** ORT log severity (0 verbose .. 4 fatal); 0 lists nodes that left the WebGPU EP. Default 3. */
   readonly logSeverityLevel?: 0 | 1 | 2 | 3 | 4;
+  /**
+   * Weights kept beside the graph (`.onnx_data` chunks), each under the path the graph records
+   * (its basename): ORT web cannot read files, so the caller hands it the bytes.
+   */
+  readonly externalData?: readonly { readonly path: string; readonly data: Uint8Array }[];
 }
 
 const BUILD_FILE: Record<WebBackend, string> = { wasm: 'ort.wasm.min.mjs', webgpu: 'ort.webgpu.min.mjs' };
@@ -77,6 +82,7 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
       executionProviders: [backend],
       graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
       logSeverityLevel: opts.logSeverityLevel ?? 3,
+      ...(opts.externalData?.length ? { externalData: opts.externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
     });
   } catch (err) {
     throw namedError('SessionCreateError', `${backend}: could not create a session for a ${model.byteLength}-byte model: ${errMsg(err)}`);
@@ -86,6 +92,8 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
     backend,
     inputNames: session.inputNames,
     outputNames: session.outputNames,
+    inputMetadata: session.inputMetadata.map(toValueMeta),
+    outputMetadata: session.outputMetadata.map(toValueMeta),
     async run(feeds: Feeds, outputs?: readonly string[]): Promise<Results> {
       checkFeeds(session.inputNames, feeds, opts.inputs);
       const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toOrt(Tensor, t) as OrtWeb.Tensor]));
