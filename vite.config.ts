@@ -116,6 +116,6 @@ export default defineConfig({
   // ORT is never imported through the module graph (see ortRuntimeFiles); keep the optimiser off it.
   // The worker's deps are listed so a cold dev server never discovers them late and reloads the page
   // (onnx-proto is CommonJS and must be pre-bundled).
-  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'onnx-proto'] },
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['comlink', 'onnx-proto', '@huggingface/tokenizers'] },
   build: { target: 'es2022' },
 });

@@ -6,12 +6,14 @@ import type { ModelSession } from '../src/core/runtime/session.ts';
 import { AbortError, type CancelSignal, InputError } from '../src/core/errors.ts';
 import { type WebBackend, createWebSession, probeBackends } from '../src/core/runtime/web.ts';
 import type { TensorData } from '../src/core/tensor.ts';
-import type { BenchOptions, EngineApi, ProbeGraphConfig, RunTimings } from './engineApi.ts';
+import type { BenchOptions, EngineApi, ModelInfo, ProbeGraphConfig, RunTimings } from './engineApi.ts';
 import { attachControl, heartbeat, requestJob, runJob } from './engine/jobControl.ts';
 import { exportAdapter, importAdapter } from './engine/adapter.ts';
 import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
-import { loadModel, modelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
+import { currentBackend, loadModel, modelInfo as tinyModelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
+import { activeFamily, activeFamilyInfo, closeFamily, openFamily, requireTinyModel } from './engine/family.ts';
+import { familyGenerate, familyHeatmapsUnavailable, familyInspectImages, familyRescore } from './engine/familyInspect.ts';
 import { compare, resumeTraining, startTraining } from './engine/train.ts';
 
 const PROBE_CONFIG: ProbeGraphConfig = { batch: 2, seq: 16, width: 32, heads: 4 };
@@ -103,6 +105,13 @@ function l2(t: TensorData): number {
   return Math.sqrt(s);
 }
 
+/** The tiny model's info, with the opened family (if any) named as the active model. */
+async function modelInfo(): Promise<ModelInfo> {
+  const info = await tinyModelInfo();
+  const family = activeFamilyInfo();
+  return family ? { ...info, name: `Janus · ${family.label}`, backend: family.backend, family } : { ...info, family: null };
+}
+
 // ---- the API ------------------------------------------------------------------------------------
 let queue: Promise<unknown> = Promise.resolve();
 function serial<T>(job: () => Promise<T>): Promise<T> {
@@ -140,14 +149,46 @@ const engine: EngineApi = {
     return modelInfo();
   }),
   // Long jobs: each runs under runJob, whose signal the page can fire (cancel, pause) at any time.
-  generate: (req, onProgress) => serial(() => runJob((signal) => generate(req, signal, onProgress))),
-  inspectImages: (prompt, images, names, reward) => serial(() => timed('score uploaded images', () => inspectImages(prompt, images, names, reward))),
-  rescore: (prompt, images, reward) => serial(() => timed('rescore', () => rescore(prompt, images, reward))),
-  heatmaps: (prompt, image, teacher) => serial(() => runJob((signal) => heatmaps(prompt, image, teacher, signal))),
-  startTraining: (req, onEvent) => serial(() => runJob((signal) => startTraining(req, onEvent, signal))),
-  resumeTraining: (onEvent) => serial(() => runJob((signal) => resumeTraining(onEvent, signal))),
+  // With a family opened (activeFamily), Inspect runs on it; training and batches need the tiny model.
+  generate: (req, onProgress) => serial(() => runJob((signal) => {
+    const f = activeFamily();
+    return f ? familyGenerate(f, req, signal, onProgress) : generate(req, signal, onProgress);
+  })),
+  inspectImages: (prompt, images, names, reward, sizes) => serial(() => timed('score uploaded images', () => {
+    const f = activeFamily();
+    return f ? familyInspectImages(f, prompt, images, names, reward, sizes) : inspectImages(prompt, images, names, reward);
+  })),
+  rescore: (prompt, images, reward, sizes) => serial(() => timed('rescore', () => {
+    const f = activeFamily();
+    return f ? familyRescore(f, prompt, images, reward, sizes) : rescore(prompt, images, reward);
+  })),
+  heatmaps: (prompt, image, teacher) => serial(() => runJob((signal) => {
+    const f = activeFamily();
+    if (f) familyHeatmapsUnavailable(f); // no family offers occlusion maps yet (capabilities.occlusionMaps)
+    return heatmaps(prompt, image, teacher, signal);
+  })),
+  openModel: (label, files) => serial(async () => {
+    await loadModel(); // the tiny model stays loaded beside it: closing goes straight back
+    await timed(`open ${label}`, () => openFamily(label, files, currentBackend()));
+    return modelInfo();
+  }),
+  closeModel: () => serial(async () => {
+    await closeFamily();
+    return modelInfo();
+  }),
+  startTraining: (req, onEvent) => serial(() => runJob((signal) => {
+    requireTinyModel('Training');
+    return startTraining(req, onEvent, signal);
+  })),
+  resumeTraining: (onEvent) => serial(() => runJob((signal) => {
+    requireTinyModel('Training');
+    return resumeTraining(onEvent, signal);
+  })),
   compare: (prompts, seeds, sampling) => serial(() => runJob((signal) => timed('before/after grid', () => compare(prompts, seeds, sampling, signal)))),
-  scoreBatch: (req, onRows) => serial(() => runJob((signal) => scoreBatch(req, onRows, signal))),
+  scoreBatch: (req, onRows) => serial(() => runJob((signal) => {
+    requireTinyModel('Batch');
+    return scoreBatch(req, onRows, signal);
+  })),
   // Not serialised: these must reach a running job (the page also writes them to shared memory).
   attachControl: async (buffer, lockName) => {
     attachControl(buffer);

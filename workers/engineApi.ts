@@ -8,6 +8,7 @@ import type { RewardVariant } from '../src/core/gvu/reward.ts';
 import type { Spec } from '../src/core/world/spec.ts';
 import type { ScoredRow } from '../src/core/io/results.ts';
 import type { JobRequest } from './jobRequests.ts';
+import type { FamilyCapabilities, FamilyId } from '../src/core/families/family.ts';
 
 export type { BackendProbe, WebBackend, WebGpuProbe, WasmProbe } from '../src/core/runtime/web.ts';
 
@@ -58,7 +59,8 @@ export interface EngineApi extends PlaygroundApi {
 }
 
 // ---- the playground API (model, inspect, train, batch, adapters) ------------------------------------
-// Every type below is plain data (structured-clone safe); images are HWC RGB Uint8Array (48x48x3).
+// Every type below is plain data (structured-clone safe); images are HWC RGB Uint8Array (48x48x3 for
+// the tiny model; an opened family gives its own sizes with the group).
 
 export type { ModelConfig, GvuConfig, GvuLogRow, RewardVariant, Spec, ScoredRow };
 
@@ -101,6 +103,26 @@ export interface ModelInfo {
   readonly adapter: AdapterInfo | null;
   /** Prompts with a ShapesEval spec (the shipped train/val/test sets), keyed by exact text. */
   readonly specCount: number;
+  /** The opened model family (issue 14), when one is active instead of the tiny model; the rest describes the tiny model. */
+  readonly family?: FamilyInfo | null;
+}
+
+/** A model family opened from files (Janus), as the views show it and branch on its capabilities. */
+export interface FamilyInfo {
+  readonly id: FamilyId;
+  readonly label: string; // where its files came from: 'onnx-community/Janus-Pro-1B-ONNX', 'folder janus-tiny'
+  readonly description: string;
+  readonly capabilities: FamilyCapabilities;
+  readonly backend: WebBackend; // its sessions stay on the backend it was opened on
+  readonly dtypes: Readonly<Record<string, string>>; // per graph
+  readonly bytes: number; // of the files opened
+  readonly warnings: readonly string[];
+}
+
+/** An image of any size (an opened family's, or an upload passed as is): HWC RGB. */
+export interface ImageSize {
+  readonly width: number;
+  readonly height: number;
 }
 
 export interface TokenP {
@@ -141,6 +163,10 @@ export interface GeneratedGroup {
   readonly verdicts: readonly (Verdict | null)[]; // null: no spec for this prompt
   readonly scores: readonly ImageScore[];
   readonly timings: { readonly sampleMs: number; readonly scoreMs: number; readonly judgeMs: number };
+  /** Each image's size; absent: the tiny model's 48 x 48. */
+  readonly sizes?: readonly ImageSize[];
+  /** The image-token grid heatmaps are drawn on; absent: the tiny model's 4 x 4. */
+  readonly grid?: { readonly rows: number; readonly cols: number };
 }
 
 export interface WordHeat {
@@ -218,9 +244,16 @@ export interface PlaygroundApi {
    * Score images the user brings (HWC RGB at the model's image size): verdicts, rewards, per-word p,
    * as a group without sampling; heatmaps then work on them as on generated ones.
    */
-  inspectImages(prompt: string, images: readonly Uint8Array[], names: readonly string[], reward: RewardSettings): Promise<GeneratedGroup>;
-  /** Rewards of given images again, under other reward settings (no sampling). */
-  rescore(prompt: string, images: readonly Uint8Array[], reward: RewardSettings): Promise<ImageScore[]>;
+  inspectImages(prompt: string, images: readonly Uint8Array[], names: readonly string[], reward: RewardSettings, sizes?: readonly ImageSize[]): Promise<GeneratedGroup>;
+  /** Rewards of given images again, under other reward settings (no sampling); `sizes` as the group's. */
+  rescore(prompt: string, images: readonly Uint8Array[], reward: RewardSettings, sizes?: readonly ImageSize[]): Promise<ImageScore[]>;
+  /**
+   * Open a model family from its files (path -> bytes, transferred), e.g. a Janus folder; it
+   * replaces the active one only once it has loaded, so a failure leaves the tiny model usable.
+   */
+  openModel(label: string, files: Readonly<Record<string, Uint8Array>>): Promise<ModelInfo>;
+  /** Close the opened family: the tiny model is active again. */
+  closeModel(): Promise<ModelInfo>;
   heatmaps(prompt: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]>;
   /** Start (or, with a state in memory and resume, continue) a GvU run; resolves when it stops. */
   startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;

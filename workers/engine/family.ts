@@ -1,0 +1,103 @@
+// The opened model family (issue 14): a Janus folder the page handed over, loaded as a ModelFamily
+// on web sessions, or none (the tiny model, which stays loaded beside it and is used whenever
+// nothing else is open). A failed open leaves whatever was active as it was.
+//
+// Why the page sends bytes rather than the worker reading Cache Storage by URL: a picked folder
+// has no URL, and one path for both sources keeps the worker ignorant of where files came from.
+// The bytes are transferred (no copy) and dropped once ORT has its sessions.
+import { InputError } from '../../src/core/errors.ts';
+import type { ModelFamily } from '../../src/core/families/family.ts';
+import { janusFamily } from '../../src/core/families/janus/family.ts';
+import { type ModelFolder, filePath } from '../../src/core/families/janus/folder.ts';
+import { type DtypeChoice, DTYPE_SUFFIX, JANUS_GRAPHS, type JanusDtype, type JanusGraph } from '../../src/core/families/janus/graphFiles.ts';
+import { type JanusSessionFactory, loadJanus } from '../../src/core/families/janus/load.ts';
+import { type WebBackend, createWebSession } from '../../src/core/runtime/web.ts';
+import type { FamilyInfo } from '../engineApi.ts';
+
+interface Active {
+  readonly family: ModelFamily;
+  readonly info: FamilyInfo;
+}
+
+let active: Active | null = null;
+
+export const activeFamily = (): ModelFamily | null => active?.family ?? null;
+export const activeFamilyInfo = (): FamilyInfo | null => active?.info ?? null;
+
+/** The files as a folder the Janus loader reads; `location` names them in every error. */
+function bytesFolder(label: string, files: ReadonlyMap<string, Uint8Array>): ModelFolder {
+  return {
+    location: label,
+    exists: async (path) => files.has(path),
+    async read(path) {
+      const b = files.get(path);
+      if (!b) throw new InputError(`${filePath({ location: label } as ModelFolder, path)} is missing`);
+      return b;
+    },
+  };
+}
+
+/**
+ * Which dtype each graph was listed at, read from the file names (onnx/{graph}{suffix}.onnx): the
+ * page picked them (remote plan or folder pick), so the worker opens exactly what it was sent.
+ */
+export function dtypesOfFiles(paths: readonly string[]): Partial<Record<JanusGraph, JanusDtype>> {
+  const out: Partial<Record<JanusGraph, JanusDtype>> = {};
+  for (const g of JANUS_GRAPHS) {
+    for (const [d, suffix] of Object.entries(DTYPE_SUFFIX) as [JanusDtype, string][]) {
+      if (paths.includes(`onnx/${g}${suffix}.onnx`) && out[g] === undefined) out[g] = d;
+    }
+  }
+  return out;
+}
+
+const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
+
+/** Open a Janus folder from its files' bytes on `backend`; the previous family is released only after it loads. */
+export async function openFamily(label: string, files: Readonly<Record<string, Uint8Array>>, backend: WebBackend): Promise<FamilyInfo> {
+  const byPath = new Map(Object.entries(files));
+  const folder = bytesFolder(label, byPath);
+  const sessionFor: JanusSessionFactory = async (file) => {
+    const model = byPath.get(file.path);
+    if (!model) throw new InputError(`${file.path} was not among the files opened`);
+    const externalData = file.externalData.map((p) => {
+      const data = byPath.get(p);
+      if (!data) throw new InputError(`${p} (external data of ${file.path}) was not among the files opened`);
+      return { path: basename(p), data };
+    });
+    return createWebSession(model, backend, { externalData });
+  };
+  const dtypes = dtypesOfFiles([...byPath.keys()]);
+  const missing = JANUS_GRAPHS.filter((g) => dtypes[g] === undefined);
+  // A graph missing at every dtype: say which, before the loader's generic fp32 default names a file the user never chose.
+  const dtype: DtypeChoice | undefined = missing.length === 0 ? (dtypes as Record<JanusGraph, JanusDtype>) : undefined;
+  const model = await loadJanus(folder, sessionFor, { dtype });
+  byPath.clear(); // ORT holds its own copy now
+  const family = janusFamily(model);
+  const info: FamilyInfo = {
+    id: family.id,
+    label,
+    description: family.description,
+    capabilities: family.capabilities,
+    backend,
+    dtypes: Object.fromEntries(JANUS_GRAPHS.map((g) => [g, model.files[g].dtype])),
+    bytes: Object.values(files).reduce((n, b) => n + b.byteLength, 0),
+    warnings: model.warnings,
+  };
+  const old = active;
+  active = { family, info };
+  await old?.family.release();
+  return info;
+}
+
+/** Back to the tiny model. */
+export async function closeFamily(): Promise<void> {
+  const old = active;
+  active = null;
+  await old?.family.release();
+}
+
+/** For jobs only the tiny model can run (training, batches): a plain sentence instead of a failure deep inside. */
+export function requireTinyModel(what: string): void {
+  if (active) throw new InputError(`${what} works with the tiny model only; ${active.info.label} is open. Switch back to the tiny model first (Model & device).`);
+}
