@@ -8,6 +8,7 @@ import { DTYPE_CHOICES, type DtypeChoice } from '../../core/modelFiles/layout.ts
 import { SUGGESTED_MODEL } from '../../core/modelFiles/location.ts';
 import { formatBytes, formatEta } from '../../core/modelFiles/progress.ts';
 import { useStore } from '../store/index.ts';
+import { EngineModelActions } from './EngineModelActions.tsx';
 import type { DtypeSetting, FileProgress } from '../store/modelFilesSlice.ts';
 
 const DTYPE_LABEL: Partial<Record<DtypeChoice, string>> = {
@@ -72,6 +73,7 @@ export function OpenModelPanel() {
       {s.note && <p className="note" data-testid="model-files-note">{s.note}</p>}
       <FileTable />
       <Actions />
+      <EngineModelActions />
       <StorageLine />
     </section>
   );

@@ -1,42 +1,48 @@
-// A ShapesWorld image (HWC RGB bytes) drawn 1:1 into a canvas and upscaled by CSS with crisp pixels,
-// with an optional occlusion heat overlay (one cell per image-token grid cell, diverging scale).
+// An image (HWC RGB bytes) drawn 1:1 into a canvas and scaled by CSS with crisp pixels, with an
+// optional occlusion heat overlay (one cell per image-token grid cell, diverging scale). The size
+// and grid default to the tiny model's (48 x 48, 4 x 4); an opened family's group gives its own.
 import { useEffect, useRef } from 'react';
 import { css, diverging } from '../colour.ts';
 
-const SIZE = 48;
-const GRID = 4;
+const TINY_SIZE = 48;
+const TINY_GRID = 4;
 
 export interface HeatOverlay {
-  readonly heat: Float32Array; // [GRID * GRID]
+  readonly heat: Float32Array; // [rows * cols]
   readonly scale: number; // |heat| that maps to full colour
   readonly opacity: number;
 }
 
-export function PixelImage({ pixels, size, label, overlay }: { pixels: Uint8Array; size: number; label: string; overlay?: HeatOverlay | null }) {
+export function PixelImage({ pixels, size, label, overlay, width = TINY_SIZE, height = TINY_SIZE, grid = { rows: TINY_GRID, cols: TINY_GRID } }: {
+  pixels: Uint8Array; size: number; label: string; overlay?: HeatOverlay | null;
+  width?: number; height?: number; grid?: { readonly rows: number; readonly cols: number };
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');
     if (!ctx) return;
-    const img = ctx.createImageData(SIZE, SIZE);
-    for (let i = 0; i < SIZE * SIZE; i++) {
+    const img = ctx.createImageData(width, height);
+    for (let i = 0; i < width * height; i++) {
       img.data[4 * i] = pixels[3 * i];
       img.data[4 * i + 1] = pixels[3 * i + 1];
       img.data[4 * i + 2] = pixels[3 * i + 2];
       img.data[4 * i + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
-  }, [pixels]);
-  const cell = 100 / GRID;
+  }, [pixels, width, height]);
+  // The long side fills `size`; a non-square upload keeps its aspect.
+  const [w, h] = width >= height ? [size, (size * height) / width] : [(size * width) / height, size];
+  const [cw, ch] = [100 / grid.cols, 100 / grid.rows];
   return (
-    <div className="pixel-image" style={{ width: size, height: size }}>
-      <canvas ref={ref} width={SIZE} height={SIZE} role="img" aria-label={label} style={{ width: size, height: size }} />
+    <div className="pixel-image" style={{ width: w, height: h }}>
+      <canvas ref={ref} width={width} height={height} role="img" aria-label={label} data-width={width} data-height={height} style={{ width: w, height: h }} />
       {overlay && (
         <div className="heat-overlay" style={{ opacity: overlay.opacity }} data-testid="heat-overlay" aria-hidden>
           {Array.from(overlay.heat, (h, c) => (
             <span
               key={c}
               style={{
-                left: `${(c % GRID) * cell}%`, top: `${Math.floor(c / GRID) * cell}%`, width: `${cell}%`, height: `${cell}%`,
+                left: `${(c % grid.cols) * cw}%`, top: `${Math.floor(c / grid.cols) * ch}%`, width: `${cw}%`, height: `${ch}%`,
                 // Colour by sign and size; alpha by size, so cells with no evidence leave the image visible.
                 background: css(diverging(Math.sign(h))),
                 opacity: Math.min(1, Math.abs(h) / overlay.scale),

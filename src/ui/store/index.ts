@@ -2,6 +2,7 @@
 import { create } from 'zustand';
 import { createBatchSlice } from './batchSlice.ts';
 import { createEngineSlice } from './engineSlice.ts';
+import { createEngineModelSlice } from './engineModelSlice.ts';
 import { createInspectSlice } from './inspectSlice.ts';
 import { createModelFilesSlice } from './modelFilesSlice.ts';
 import { createTrainSlice } from './trainSlice.ts';
@@ -15,4 +16,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createTrainSlice(...a),
   ...createBatchSlice(...a),
   ...createModelFilesSlice(...a),
+  ...createEngineModelSlice(...a),
 }));

@@ -6,6 +6,7 @@ import type { GeneratedGroup, ImageScore, RewardVariant, Teacher, WordHeat } fro
 import { BACKGROUND, IMAGE_SIZE } from '../../core/world/index.ts';
 import { callEngine, cancelJob, proxy } from '../engine.ts';
 import { imageFileToRgb } from '../images/imageFileToRgb.ts';
+import { imageFileAsIs } from '../images/imageFileAsIs.ts';
 import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting, numberProblem, numberProblems } from './inspectRules.ts';
 import type { LinkNotice } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
@@ -76,6 +77,11 @@ function urlParamsOf(patch: Partial<InspectSettings>, maxWords: number | undefin
 
 export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
   const maxWords = () => (get().model ? maxPromptWords(get().model!.config) : undefined);
+  // An opened family with a BPE tokenizer reads any text; the tiny model only ShapesWorld words.
+  const family = () => get().model?.family ?? null;
+  const problemOf = (prompt: string) => (family()?.capabilities.freeText
+    ? (prompt.trim() ? null : 'empty: type what the image should show')
+    : promptProblemOf(prompt, maxWords()));
   return {
     inspect: initialLink().inspect,
     reward: { variant: 'geomean', includeEos: false, teacher: 'frozen' },
@@ -98,13 +104,13 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     setInspect(patch) {
       const inspect = { ...get().inspect, ...patch };
       // A changed setting may be the fix for the last error, so that error no longer stands.
-      set({ inspect, promptProblem: promptProblemOf(inspect.prompt, maxWords()), settingProblems: numberProblems(inspect), inspectError: null });
+      set({ inspect, promptProblem: problemOf(inspect.prompt), settingProblems: numberProblems(inspect), inspectError: null });
       writeUrl(urlParamsOf(patch, maxWords()));
     },
 
     async generate() {
       const { inspect, reward } = get();
-      const promptProblem = promptProblemOf(inspect.prompt, maxWords());
+      const promptProblem = problemOf(inspect.prompt);
       const settingProblems = numberProblems(inspect);
       set({ promptProblem, settingProblems });
       // Nothing is sent, and nothing shown is cleared, while a setting is refused.
@@ -135,13 +141,16 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
 
     async scoreImageFiles(files) {
       const { inspect, reward } = get();
-      const promptProblem = promptProblemOf(inspect.prompt, maxWords());
+      const promptProblem = problemOf(inspect.prompt);
       set({ promptProblem, inspectError: null, inspectNotice: null });
       if (promptProblem || files.length === 0 || get().generating) return;
       set({ generating: true, progress: 0 });
       try {
-        const images = await Promise.all(files.map((f) => imageFileToRgb(f, IMAGE_SIZE, BACKGROUND)));
-        const group = await callEngine((e) => e.inspectImages(inspect.prompt, images, files.map((f) => f.name), reward));
+        const names = files.map((f) => f.name);
+        // An opened family preprocesses images itself: they go at their own size.
+        const group = family()
+          ? await Promise.all(files.map(imageFileAsIs)).then((ims) => callEngine((e) => e.inspectImages(inspect.prompt, ims.map((x) => x.data), names, reward, ims.map(({ width, height }) => ({ width, height })))))
+          : await Promise.all(files.map((f) => imageFileToRgb(f, IMAGE_SIZE, BACKGROUND))).then((ims) => callEngine((e) => e.inspectImages(inspect.prompt, ims, names, reward)));
         set({ group, scores: group.scores, advantages: advantagesOf(group.scores.map((s) => s.reward)), heat: null, heatMaps: {} });
       } catch (err) {
         set({ inspectError: get().engineError(err) }); // the group on screen stays
@@ -157,7 +166,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       const group = get().group;
       if (!group) return;
       try {
-        const scores = await callEngine((e) => e.rescore(group.prompt, group.images, reward));
+        const scores = await callEngine((e) => e.rescore(group.prompt, group.images, reward, group.sizes));
         set({ scores, advantages: advantagesOf(scores.map((s) => s.reward)), inspectError: null });
       } catch (err) {
         set({ inspectError: get().engineError(err) });
@@ -169,6 +178,11 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       if (!group) return;
       if (heat && heat.member === member && heat.wordIndex === wordIndex) {
         set({ heat: null });
+        return;
+      }
+      const f = family();
+      if (f && !f.capabilities.occlusionMaps) {
+        set({ inspectNotice: `Heatmaps are not available for ${f.label}: this model family does not offer occlusion maps yet. The heat strip's p per word stands.` });
         return;
       }
       set({ heat: { member, wordIndex }, overlayOn: true });

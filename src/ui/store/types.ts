@@ -5,6 +5,7 @@ import type { InspectSlice } from './inspectSlice.ts';
 import type { TrainSlice } from './trainSlice.ts';
 import type { BatchSlice } from './batchSlice.ts';
 import type { ModelFilesSlice } from './modelFilesSlice.ts';
+import type { EngineModelSlice } from './engineModelSlice.ts';
 
-export type Store = EngineSlice & InspectSlice & TrainSlice & BatchSlice & ModelFilesSlice;
+export type Store = EngineSlice & InspectSlice & TrainSlice & BatchSlice & ModelFilesSlice & EngineModelSlice;
 export type Slice<T> = StateCreator<Store, [], [], T>;

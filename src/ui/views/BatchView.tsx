@@ -4,12 +4,14 @@ import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatProblem } from '../../core/io/promptSet.ts';
 import { PixelImage } from '../components/PixelImage.tsx';
+import { TinyModelOnly } from '../components/TinyModelOnly.tsx';
 import { useStore } from '../store/index.ts';
 import { type ExportScope, type SortKey, visibleRows } from '../store/batchSlice.ts';
 
 export function BatchView() {
   return (
     <div className="batch-view">
+      <TinyModelOnly what="Batch" />
       <SourcePanel />
       <ProgressPanel />
       <JobsPanel />

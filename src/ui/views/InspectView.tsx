@@ -200,6 +200,9 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
   // A sampled image is named by its seed, an uploaded one by its file.
   const seed = useStore((s) => s.group!.imageNames?.[member] ?? s.group!.seeds[member]);
   const maps = useStore((s) => s.heatMaps[member]);
+  // An opened family's images carry their size and token grid; absent, the tiny model's 48 x 48 and 4 x 4.
+  const imageSize = useStore((s) => s.group!.sizes?.[member]);
+  const grid = useStore((s) => s.group!.grid);
   const overlayOn = useStore((s) => s.overlayOn);
   const opacity = useStore((s) => s.overlayOpacity);
   const selectWord = useStore((s) => s.selectWord);
@@ -208,12 +211,12 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
   return (
     <article className="image-card" data-testid="image-card">
       <div className="image-wrap">
-        <PixelImage pixels={pixels} size={176} label={`image ${member + 1}, seed ${seed}`}
+        <PixelImage pixels={pixels} size={176} label={`image ${member + 1}, seed ${seed}`} width={imageSize?.width} height={imageSize?.height} grid={grid}
           overlay={map && overlayOn ? { heat: map.heat, scale, opacity } : null} />
         <span className="rank" title="rank by reward within the group">#{rank}</span>
       </div>
       <div className="card-stats">
-        <div><span className="stat-label">reward</span><span className="stat" data-testid="reward-value">{score.reward.toFixed(4)}</span></div>
+        <div><span className="stat-label">reward</span><span className="stat" data-testid="reward-value" data-reward={score.reward}>{score.reward.toFixed(4)}</span></div>
         <div><span className="stat-label">advantage</span><span className={`stat ${advantage >= 0 ? 'pos' : 'neg'}`}>{advantage >= 0 ? '+' : ''}{advantage.toFixed(2)}</span></div>
         <div><span className="stat-label">{typeof seed === 'string' ? 'file' : 'seed'}</span><span className="stat mono origin" data-testid="image-origin" title={String(seed)}>{seed}</span></div>
       </div>

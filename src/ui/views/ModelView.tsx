@@ -47,6 +47,8 @@ function ModelCard() {
       <div className="card-head"><h3>Model</h3><span className="badge ok">loaded</span></div>
       <dl className="facts">
         <dt>Name</dt><dd data-testid="model-name">{model.name}</dd>
+        {/* An opened family is the active model; the rest of the card describes the tiny model, kept loaded beside it. */}
+        {model.family && <><dt>Active</dt><dd data-testid="model-family">{model.family.description}; graphs {Object.entries(model.family.dtypes).map(([g, d]) => `${g} ${d}`).join(', ')}. Below: the tiny model, kept loaded.</dd></>}
         <dt>Parameters</dt><dd data-testid="model-params">{model.params.toLocaleString()}</dd>
         <dt>Weights</dt><dd>{(model.bytes / 2 ** 20).toFixed(2)} MiB · {model.dtype}</dd>
         {Object.entries(model.config).filter(([k]) => k !== 'family').map(([k, v]) => <Fragment key={k}><dt>{k}</dt><dd>{String(v)}</dd></Fragment>)}

@@ -6,12 +6,14 @@ import { TRAIN_SETTING_RULES } from '../../core/gvu/trainSettings.ts';
 import { formatProblem } from '../../core/io/promptSet.ts';
 import { LineChart } from '../components/LineChart.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
+import { TinyModelOnly } from '../components/TinyModelOnly.tsx';
 import { useStore } from '../store/index.ts';
 import type { TrainConfig, TrainNumberField } from '../store/trainForm.ts';
 
 export function TrainView() {
   return (
     <div className="train-view">
+      <TinyModelOnly what="Training" />
       <div className="two-col">
         <TrainSettings />
         <RunPanel />

@@ -1,0 +1,202 @@
+// A real UMM in the playground (issue 14): the tiny Janus fixture opened by URL through the files
+// layer (list, fetch into Cache Storage, read back), handed to the engine worker and opened on WASM
+// web sessions; Inspect then generates G = 2 with it (same seeds, same images), scores them with
+// the family's per-word p, and scores an uploaded image at its own size. Rewards and images are
+// checked against the same family run in Node (onnxruntime-node); rewards and per-word p
+// within 1e-4 relative (log space), as a random-weight model's are ~1e-3. Train and Batch say they need the
+// tiny model; going back to it generates ShapesWorld groups again; a broken fixture is refused with
+// the file and graph named, and the tiny model stays active.
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encode } from 'fast-png';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openJanus } from '../../src/cli/janusFolder.ts';
+import { writeJanusFixture } from '../../src/cli/janusFixture/writeFixture.ts';
+import type { ModelFamily, RgbImage } from '../../src/core/families/family.ts';
+import { janusFamily } from '../../src/core/families/janus/family.ts';
+import { type BrowserApp, recentLogs, screenshot, startApp } from './harness.ts';
+import { waitForModel } from './playground.ts';
+
+const FIXTURES = 'test-output/fixtures';
+const DIR = join(FIXTURES, 'janus-tiny');
+const BROKEN = join(FIXTURES, 'janus-inspect-broken');
+const URL_PATH = '/fixtures/janus-tiny/';
+const BROKEN_PATH = '/fixtures/janus-inspect-broken/';
+const PROMPT = 'a photo of a red cube on the left of a blue sphere';
+// Inspect's defaults (inspectRules.ts / the link table): t 1, top-k off, top-p off, min-p 0.03, no CFG; base seed 1.
+const SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1 };
+
+let app: BrowserApp;
+let family: ModelFamily;
+
+beforeAll(async () => {
+  rmSync(DIR, { recursive: true, force: true });
+  writeJanusFixture(DIR);
+  // A fixture that lists and fetches whole, but whose lm_head graph is cut short: the engine must refuse it.
+  rmSync(BROKEN, { recursive: true, force: true });
+  mkdirSync(join(BROKEN, 'onnx'), { recursive: true });
+  for (const e of readdirSync(DIR, { recursive: true, withFileTypes: true }).filter((x) => x.isFile())) {
+    const rel = join(e.parentPath, e.name).slice(DIR.length + 1);
+    copyFileSync(join(DIR, rel), join(BROKEN, rel));
+  }
+  const lmHead = readFileSync(join(DIR, 'onnx/lm_head.onnx'));
+  writeFileSync(join(BROKEN, 'onnx/lm_head.onnx'), lmHead.subarray(0, Math.floor(lmHead.length / 2)));
+  family = janusFamily(await openJanus(DIR));
+  app = await startApp({ path: '/?view=model&backend=wasm' });
+  await waitForModel(app.page);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await family?.release();
+  rmSync(BROKEN, { recursive: true, force: true });
+});
+
+const phase = (want: string, timeout = 60_000) => app.page.waitForFunction(
+  (w) => document.querySelector('[data-testid="open-model"]')?.getAttribute('data-phase') === w, want, { timeout },
+);
+
+/** Every image card's pixels, read back from its 1:1 canvas, as RGB. */
+function cardImages(): Promise<RgbImage[]> {
+  return app.page.$$eval('[data-testid="image-card"] canvas', (els) => els.map((el) => {
+    const c = el as HTMLCanvasElement;
+    const rgba = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const data: number[] = [];
+    for (let i = 0; i < rgba.length; i += 4) data.push(rgba[i], rgba[i + 1], rgba[i + 2]);
+    return { width: c.width, height: c.height, data };
+  })).then((xs) => xs.map((x) => ({ width: x.width, height: x.height, data: Uint8Array.from(x.data) })));
+}
+
+/** The rewards behind the cards, at full precision (the card shows 4 decimals). */
+const rewardsShown = () => app.page.getByTestId('reward-value').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-reward'))));
+/** Rewards and p of a random-weight model are small (~1e-3): compare them relatively, in log space. */
+const close = (a: number, b: number) => Math.abs(Math.log(a) - Math.log(b)) < 1e-4;
+
+/** Fetch a fixture by URL through the Open-a-model panel, then open it in the engine. */
+async function openByUrl(path: string): Promise<void> {
+  const { page } = app;
+  await page.getByTestId('tab-model').click();
+  await page.getByTestId('model-input').fill(path);
+  await page.getByTestId('model-dtype').selectOption('fp32');
+  await page.getByTestId('model-list').click();
+  await phase('listed');
+  await page.getByTestId('model-fetch').click();
+  await page.getByTestId('model-fetch-confirm').click();
+  await phase('ready');
+  await page.getByTestId('model-open-engine').click();
+}
+
+async function generateOnce(g: number): Promise<void> {
+  const { page } = app;
+  const before = await page.evaluate(() => document.querySelector('.grid-head')?.textContent ?? '');
+  await page.getByLabel('G (group size)').fill(String(g));
+  await page.getByTestId('generate').click();
+  // A new group replaces the old one: wait for its timing line to change and the button to come back.
+  await page.waitForFunction(([n, old]) => document.querySelectorAll('[data-testid="image-card"]').length === n
+    && (document.querySelector('.grid-head')?.textContent ?? '') !== old
+    && !document.querySelector('[data-testid="generate"]')?.hasAttribute('disabled'), [g, before] as const, { timeout: 120_000 });
+}
+
+describe('the Janus fixture in the engine (WASM)', () => {
+  test('opens by URL through the files layer; the chip and the Model view name it', async () => {
+    await openByUrl(URL_PATH);
+    const { page } = app;
+    await page.getByTestId('engine-model-active').waitFor({ timeout: 60_000 }).catch(async (e) => {
+      throw new Error(`${e}\n${await page.getByTestId('open-model').innerText()}${recentLogs(app)}`);
+    });
+    expect(await page.getByTestId('engine-model-active').innerText()).toMatch(/Janus \(multi_modality ONNX, fp32\) from \/fixtures\/janus-tiny\/ on wasm/);
+    expect(await page.getByTestId('engine-chip').innerText()).toContain(`Janus · ${URL_PATH} · wasm`);
+    expect(await page.getByTestId('model-family').innerText()).toContain('language_model fp32');
+    await screenshot(app, 'janus-open-in-engine');
+  });
+
+  let first: RgbImage[] = [];
+  test('G = 2 with seeds: the images are the family\'s (32 x 32), and the same seeds give the same images again', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('prompt-input').fill(PROMPT);
+    expect(await page.getByTestId('prompt-problem').innerText(), 'any text is a prompt for a BPE tokenizer').toBe('');
+    await generateOnce(2);
+    first = await cardImages();
+    expect(first.map((x) => [x.width, x.height])).toEqual([[32, 32], [32, 32]]);
+    const want = await family.generate({ prompt: PROMPT, seeds: [1, 2], ...SAMPLING });
+    first.forEach((x, i) => expect(Buffer.from(x.data).equals(Buffer.from(want[i].image.data)), `image ${i} equals Node's for seed ${i + 1}`).toBe(true));
+    await generateOnce(2);
+    const again = await cardImages();
+    again.forEach((x, i) => expect(Buffer.from(x.data).equals(Buffer.from(first[i].data)), `image ${i} again`).toBe(true));
+    await expect(page.getByTestId('verdict').first().getAttribute('title')).resolves.toContain('48 x 48');
+  });
+
+  test('rewards and per-word p equal the Node family\'s for the same images within 1e-4; heatmaps say they are not available', async () => {
+    const { page } = app;
+    const scores = await family.score({ prompt: PROMPT, images: first });
+    const shown = await rewardsShown();
+    expect(shown).toHaveLength(2);
+    shown.forEach((r, i) => expect(close(r, scores[i].reward), `reward ${i}: page ${r}, node ${scores[i].reward}`).toBe(true));
+    // The heat strip is the prompt's words (BPE pieces grouped), each with its p on hover.
+    const cells = page.locator('[data-testid="image-card"]').first().locator('.heat-cell');
+    const strip = await cells.evaluateAll((els) => els.map((e) => [e.getAttribute('title') ?? '', Number(e.getAttribute('data-p'))] as const));
+    expect(strip.length).toBe(scores[0].words.length);
+    scores[0].words.forEach((w, k) => {
+      expect(strip[k][0]).toContain(w.word);
+      expect(close(strip[k][1], w.p), `p(${w.word}): page ${strip[k][1]}, node ${w.p}`).toBe(true);
+    });
+    await cells.nth(3).click();
+    await expect(page.getByTestId('inspect-notice').innerText()).resolves.toMatch(/^Heatmaps are not available for \/fixtures\/janus-tiny\//);
+    // Rescoring with another variant goes through the family too.
+    await page.getByTestId('reward-variant').selectOption('min_p');
+    const minP = await family.score({ prompt: PROMPT, images: first, variant: 'min_p' });
+    await page.waitForFunction((want) => Math.abs(Math.log(Number(document.querySelector('[data-testid="reward-value"]')?.getAttribute('data-reward'))) - Math.log(want)) < 1e-4, minP[0].reward, { timeout: 30_000 });
+    await page.getByTestId('reward-variant').selectOption('geomean');
+    await screenshot(app, 'janus-inspect');
+  });
+
+  test('an uploaded image is scored at its own size (the family preprocesses): the reward equals Node\'s for the same pixels', async () => {
+    const { page } = app;
+    const [w, h] = [40, 24];
+    const data = new Uint8Array(w * h * 3);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data.set([(x * 6) % 256, (y * 10) % 256, x < w / 2 ? 200 : 30], (y * w + x) * 3);
+    const [want] = await family.score({ prompt: PROMPT, images: [{ width: w, height: h, data }] });
+    await page.getByTestId('score-image-upload').setInputFiles({ name: 'stripes.png', mimeType: 'image/png', buffer: Buffer.from(encode({ width: w, height: h, data, channels: 3, depth: 8 })) });
+    await page.waitForFunction(() => document.querySelector('[data-testid="image-origin"]')?.textContent === 'stripes.png', null, { timeout: 60_000 });
+    const [shown] = await rewardsShown();
+    expect(close(shown, want.reward), `page ${shown}, node ${want.reward}${recentLogs(app)}`).toBe(true);
+    const [img] = await cardImages();
+    expect([img.width, img.height]).toEqual([w, h]);
+    expect(Buffer.from(img.data).equals(Buffer.from(data)), 'the upload reached the engine pixel for pixel').toBe(true);
+  });
+
+  test('Train and Batch say they work with the tiny model only', async () => {
+    const { page } = app;
+    for (const view of ['train', 'batch']) {
+      await page.getByTestId(`tab-${view}`).click();
+      await expect(page.getByTestId('tiny-model-only').innerText()).resolves.toMatch(/works with the tiny model only; \/fixtures\/janus-tiny\/ is open/);
+    }
+  });
+
+  test('back to the tiny model: the chip names it and Inspect generates 48 x 48 ShapesWorld groups', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-model').click();
+    await page.getByTestId('model-close-engine').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="engine-chip"]')?.textContent?.includes('Janus'), null, { timeout: 30_000 });
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('prompt-input').fill('a photo of a red circle');
+    await generateOnce(2);
+    expect((await cardImages()).map((x) => [x.width, x.height])).toEqual([[48, 48], [48, 48]]);
+    await expect(page.getByTestId('verdict').first().innerText()).resolves.toMatch(/^ShapesEval: /);
+  });
+
+  test('a broken fixture (lm_head cut short) is refused with the file and graph named; the tiny model stays active', async () => {
+    const { page } = app;
+    const chip = await page.getByTestId('engine-chip').innerText();
+    await openByUrl(BROKEN_PATH);
+    await page.getByTestId('engine-model-error').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('engine-model-error').innerText())
+      .toMatch(/^Could not open the model; the tiny model stays active\. \/fixtures\/janus-inspect-broken\/\/?onnx\/lm_head\.onnx: cannot open the lm_head graph: /);
+    expect(await page.getByTestId('engine-chip').innerText()).toBe(chip);
+    await screenshot(app, 'janus-open-broken', { fullPage: false });
+    await page.getByTestId('tab-inspect').click();
+    await generateOnce(2);
+    expect((await cardImages()).map((x) => [x.width, x.height])).toEqual([[48, 48], [48, 48]]);
+  });
+});
