@@ -9,7 +9,7 @@
 // Several reports (per-folder runs) are merged; a file in more than one keeps the last one's mutants.
 // score = (killed + timeout) / (killed + timeout + survived + no_coverage), in percent, as Stryker
 // counts it; CompileError, RuntimeError and Ignored mutants are counted but not scored.
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 
 const FOLDERS = ['src/core/gvu', 'src/core/eval', 'src/core/graph', 'src/core/model'];
@@ -95,6 +95,16 @@ if (overall.mutants === 0) {
 }
 for (const c of [...perFolder.values(), overall, ...perFile.values()]) score(c);
 
+// A folder measured only in part (a run with --mutate naming some of its files) says so: its
+// score then covers the files measured, not the folder.
+const tsFiles = (dir) => readdirSync(dir, { recursive: true }).map((f) => `${dir}/${String(f).split('\\').join('/')}`).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+for (const [folder, c] of perFolder) {
+  if (!FOLDERS.includes(folder)) continue;
+  const missing = tsFiles(folder).filter((f) => !files.has(f)).sort();
+  c.complete = missing.length === 0;
+  if (missing.length) c.files_not_measured = missing;
+}
+
 const order = [...perFolder.keys()].sort((a, b) => (perFolder.get(a).score ?? 101) - (perFolder.get(b).score ?? 101));
 const date = opt('date') ?? new Date(newest).toISOString().slice(0, 10);
 const command = opt('command') ?? process.env.MUTATION_COMMAND ?? 'npm run test:mutation';
@@ -105,6 +115,7 @@ const result = {
   score_formula: '(killed + timeout) / (killed + timeout + survived + no_coverage), percent',
   folders: Object.fromEntries([...order.map((f) => [f, perFolder.get(f)]), ['overall', overall]]),
   not_measured: FOLDERS.filter((f) => !perFolder.has(f)),
+  files: Object.fromEntries([...perFile].map(([f, c]) => [f, { killed: c.killed, survived: c.survived, timeout: c.timeout, no_coverage: c.no_coverage, score: c.score }])),
 };
 mkdirSync(dirname(OUT_JSON), { recursive: true });
 writeFileSync(OUT_JSON, `${JSON.stringify(result, null, 2)}\n`);
@@ -121,10 +132,11 @@ const md = [
   'and eval, >= 70% overall.',
   '',
   result.not_measured.length ? `Not measured in this run: ${result.not_measured.join(', ')}.` : 'All four folders measured.',
+  ...order.filter((f) => perFolder.get(f).files_not_measured).map((f) => `Measured in part: ${f} (its score covers only the files measured; not measured: ${perFolder.get(f).files_not_measured.join(', ')}).`),
   '',
   '| folder | score | killed | timeout | survived | no coverage | compile error | ignored | mutants |',
   '|---|---|---|---|---|---|---|---|---|',
-  ...order.map((f) => row(f, perFolder.get(f))),
+  ...order.map((f) => row(perFolder.get(f).files_not_measured ? `${f} (part)` : f, perFolder.get(f))),
   row('**overall**', overall),
   '',
   '## Surviving mutants worth killing',
