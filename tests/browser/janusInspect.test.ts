@@ -200,3 +200,32 @@ describe('the Janus fixture in the engine (WASM)', () => {
     expect((await cardImages()).map((x) => [x.width, x.height])).toEqual([[48, 48], [48, 48]]);
   });
 });
+
+describe('the Janus fixture in the engine (WebGPU, SwiftShader here)', () => {
+  beforeAll(async () => {
+    await app.close();
+    app = await startApp({ path: '/?view=model&backend=webgpu' });
+    await waitForModel(app.page);
+  });
+
+  test('opens on WebGPU; G = 2 gives the Node family\'s images, and rewards within 1e-4 (log) of Node\'s', async () => {
+    const { page } = app;
+    expect(await page.getByTestId('current-backend').innerText()).toBe('webgpu');
+    await openByUrl(URL_PATH);
+    await page.getByTestId('engine-model-active').waitFor({ timeout: 120_000 }).catch(async (e) => {
+      throw new Error(`${e}\n${await page.getByTestId('open-model').innerText()}${recentLogs(app)}`);
+    });
+    expect(await page.getByTestId('engine-model-active').innerText()).toContain('on webgpu');
+    expect(await page.getByTestId('backend-family-note').innerText()).toContain('runs on webgpu, where it was opened');
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('prompt-input').fill(PROMPT);
+    await generateOnce(2);
+    const images = await cardImages();
+    const want = await family.generate({ prompt: PROMPT, seeds: [1, 2], ...SAMPLING });
+    images.forEach((x, i) => expect(Buffer.from(x.data).equals(Buffer.from(want[i].image.data)), `image ${i} equals Node's for seed ${i + 1}`).toBe(true));
+    const scores = await family.score({ prompt: PROMPT, images });
+    const shown = await rewardsShown();
+    shown.forEach((r, i) => expect(close(r, scores[i].reward), `reward ${i}: page ${r}, node ${scores[i].reward}`).toBe(true));
+    await screenshot(app, 'janus-inspect-webgpu', { fullPage: false });
+  });
+});

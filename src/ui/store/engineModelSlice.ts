@@ -46,6 +46,7 @@ export const createEngineModelSlice: Slice<EngineModelSlice> = (set, get) => {
         const model = await callEngine((e) => e.openModel(source.label, transfer(files, buffers)));
         set({ model, modelError: null });
         clearInspect();
+        void get().refreshTimings();
       } catch (err) {
         patch({ error: get().engineError(err) });
       } finally {

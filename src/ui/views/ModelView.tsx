@@ -73,7 +73,8 @@ function BackendCard() {
   return (
     <article className="card">
       <div className="card-head"><h3>Backend</h3><span className="badge ok" data-testid="current-backend">{model?.backend ?? '…'}</span></div>
-      <fieldset className="segmented" disabled={Boolean(busy)}>
+      {/* An opened family's sessions stay on the backend it was opened on: switching means reopening it. */}
+      <fieldset className="segmented" disabled={Boolean(busy) || Boolean(model?.family)}>
         <legend>Run the model on</legend>
         {(['auto', 'wasm', 'webgpu'] as const).map((c) => (
           <label key={c} className={choice === c ? 'on' : ''}>
@@ -83,6 +84,12 @@ function BackendCard() {
           </label>
         ))}
       </fieldset>
+      {model?.family && (
+        <p className="note" data-testid="backend-family-note">
+          {model.family.label} runs on {model.family.backend}, where it was opened. To use another backend, go back to the
+          tiny model, switch, and open it again.
+        </p>
+      )}
       <p className="hint">
         Auto picks WebGPU when an adapter is present and the browser has a hardware GPU adapter, else WASM (a software
         adapter such as SwiftShader is slower than WASM).
