@@ -10,6 +10,7 @@ import { PRETRAIN_FLAGS, pretrainCommand } from './pretrain.ts';
 import { SCORE_FLAGS, scoreCommand } from './score.ts';
 import { TRAIN_FLAGS, trainCommand } from './train.ts';
 import { TRANSFER_FLAGS, transferCommand } from './transfer.ts';
+import { WORKER_FLAGS } from './queue/flags.ts';
 
 const COMMANDS: Record<string, { flags: FlagTable; run: (argv: string[]) => Promise<void> }> = {
   pretrain: { flags: PRETRAIN_FLAGS, run: pretrainCommand },
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { flags: FlagTable; run: (argv: string[]) => Prom
   experiment: { flags: EXPERIMENT_FLAGS, run: experimentCommand },
   score: { flags: SCORE_FLAGS, run: scoreCommand },
   transfer: { flags: TRANSFER_FLAGS, run: transferCommand },
+  worker: { flags: WORKER_FLAGS, run: async (argv) => (await import('./queue/worker.ts')).workerCommand(argv) },
 };
 
 const USAGE = `usage: npm run gvu -- <command> [--key=value ...]; npm run gvu -- <command> --help lists its flags\ncommands: ${Object.keys(COMMANDS).join(', ')}`;

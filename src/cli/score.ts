@@ -15,13 +15,14 @@ import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { REWARD_VARIANTS } from '../core/gvu/reward.ts';
 import { InputError } from '../core/errors.ts';
 import { decodeText } from '../core/io/decodeText.ts';
-import { type PromptSet, formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
+import { type PromptRow, type PromptSet, formatProblem, parsePromptSet } from '../core/io/promptSet.ts';
 import { type ScoredRow, resultsToCsv, resultsToJsonl } from '../core/io/results.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { BOS_ID, IMAGE_SIZE, IMG_ID, UNCOND_PROMPT, lookupSpec, renderTokens } from '../core/world/index.ts';
+import type { Spec } from '../core/world/spec.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { loadModel } from './modelFiles.ts';
 import { type FlagValues, flag, parseFlags } from './flags.ts';
@@ -31,6 +32,7 @@ import { createGenerationSessions } from './generationSessions.ts';
 import { JANUS_DTYPES } from '../core/families/janus/graphFiles.ts';
 import { isJanusFolder } from './janusFolder.ts';
 import { scoreJanusInto } from './scoreJanus.ts';
+import { QUEUE_SCORE_FLAGS } from './queue/flags.ts';
 
 export const SCORE_FLAGS = {
   prompts: flag.input('public/data/prompts/test.jsonl', 'file', 'prompt file', 'any prompt-set file: TXT, CSV, JSONL or GenEval metadata (UTF-8 or UTF-16)'),
@@ -45,8 +47,9 @@ export const SCORE_FLAGS = {
   cfgScale: flag.number(1, 'classifier-free guidance (1 = none, as GvU samples; upstream Janus uses 5)', { min: 0, max: 20 }),
   images: flag.boolean(true, 'write PNGs'),
   out: flag.output('', 'DIR', 'results folder (default: runs/score/<prompt file name>)'),
+  ...QUEUE_SCORE_FLAGS,
 } as const;
-type ScoreConfig = FlagValues<typeof SCORE_FLAGS>;
+export type ScoreConfig = FlagValues<typeof SCORE_FLAGS>;
 
 export async function scoreCommand(argv: string[]): Promise<void> {
   const o = parseFlags('score', SCORE_FLAGS, argv);
@@ -54,6 +57,8 @@ export async function scoreCommand(argv: string[]): Promise<void> {
   // Everything that can be refused is read before the results folder exists.
   const set = parsePromptSet(decodeText(readFileSync(o.prompts)), o.prompts);
   const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
+  if (o.queue) return (await import('./queue/producer.ts')).queueScoreCommand(o, set, out);
+  if (o.status || o.cancel) throw new InputError(`--${o.status ? 'status' : 'cancel'} reports on a queued run; give --queue=redis://HOST:PORT/DB too`);
   if (isJanusFolder(o.model)) {
     // No LoRA for Janus: its family cannot train (capabilities.train is false), so no adapter to score with.
     if (o.adapter) throw new InputError(`--adapter: ${o.model} is a Janus folder, and the Janus family takes no adapter`);
@@ -70,54 +75,112 @@ async function scoreInto(
   o: ScoreConfig, out: string, set: PromptSet, cfg: ModelConfig, base: Weights, adapter: ReturnType<typeof loadAdapter> | null,
 ): Promise<void> {
   if (o.images) mkdirSync(join(out, 'images'), { recursive: true });
-  const problems = set.problems.map((p) => formatProblem(o.prompts, p));
-  writeFileSync(join(out, 'problems.txt'), problems.join('\n') + (problems.length ? '\n' : ''));
-  for (const p of problems) console.warn(p);
+  writeProblems(o.prompts, out, set);
   console.log(`${set.rows.length} prompts (${set.format}), ${set.problems.length} problems`);
 
-  const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const sessions = await createGenerationSessions(cfg, adapter?.lora);
-  const teacherIsPolicy = o.teacher === 'policy' && adapter !== null;
-  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy ? { lora: adapter.lora } : {})));
-  // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the
-  // grammar (promptToSpec), so they are judged too.
-  const shipped = Object.values(loadPromptSets()).flat();
-  const specOf = new Map(shipped.map((s) => [s.prompt, s]));
-  const g = o.groupSize;
+  const scorer = await createTinyScorer(o, cfg, base, adapter);
   const rows: ScoredRow[] = [];
   const t0 = Date.now();
-  const per = Math.max(1, Math.floor(64 / g));
+  const per = promptsPerBatch(o.groupSize);
   for (let i = 0; i < set.rows.length; i += per) {
-    const chunk = set.rows.slice(i, i + per);
-    const seeds = chunk.flatMap((_, c) => Array.from({ length: g }, (_, k) => o.seed + (i + c) * g + k));
-    const samples = await sampleImages(cfg, policy, sessions, chunk.map((r) => [BOS_ID, ...r.ids, IMG_ID]), {
-      ...GVU_SAMPLING, cfgScale: o.cfgScale, uncondPrompt: UNCOND_PROMPT, groupSize: g, seeds,
-    });
-    const images = samples.map((x) => renderTokens(x.codes));
-    const rewards = await scoreImages(cfg, teacherIsPolicy ? policy : base, scorer, samples.map((x, k) => ({ image: images[k], prompt: chunk[x.prompt].words.join(' ') })), {
-      variant: o.variant, includeEos: o.includeEos,
-    });
-    samples.forEach((x, k) => {
-      const row = chunk[x.prompt];
-      const spec = row.spec ?? lookupSpec(row.words.join(' '), specOf).spec;
-      const v = spec ? judge(images[k], spec) : null;
-      rows.push({
-        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: x.member,
-        reward: rewards[k].reward, lowestWord: rewards[k].lowest.word, lowestP: rewards[k].lowest.p,
-        perToken: rewards[k].tokens.map((t) => ({ word: t.word, p: t.p })),
-        judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],
-      });
-      if (o.images) writeFileSync(join(out, 'images', `line${row.line}-${x.member}.png`), encodePng({ width: IMAGE_SIZE, height: IMAGE_SIZE, data: images[k], channels: 3 }));
-    });
+    for (const x of await scoreBatch(scorer, set.rows.slice(i, i + per), i)) {
+      rows.push(x.row);
+      if (o.images) writeImage(out, x.row, x.image);
+    }
     const done = Math.min(set.rows.length, i + per);
     const rate = done / ((Date.now() - t0) / 1000);
     process.stdout.write(`\r${done}/${set.rows.length} prompts  ${rate.toFixed(1)} prompts/s  ETA ${((set.rows.length - done) / rate).toFixed(0)} s   `);
   }
   console.log('');
+  writeResults(out, rows, o.images);
+}
+
+/** The settings a scored image depends on (besides its prompt, seed, model and adapter). */
+export type ScoreSettings = Pick<ScoreConfig, 'groupSize' | 'seed' | 'variant' | 'includeEos' | 'teacher' | 'cfgScale'>;
+
+/** What scoring a batch needs, made once per process: the one-machine loop and a queue worker share it. */
+export interface TinyScorer {
+  readonly o: ScoreSettings;
+  readonly cfg: ModelConfig;
+  readonly base: Weights;
+  readonly policy: Weights;
+  readonly teacherIsPolicy: boolean;
+  readonly sessions: Awaited<ReturnType<typeof createGenerationSessions>>;
+  readonly scorer: Awaited<ReturnType<typeof createNodeSession>>;
+  readonly specOf: ReadonlyMap<string, Spec>;
+}
+
+export async function createTinyScorer(o: ScoreSettings, cfg: ModelConfig, base: Weights, adapter: ReturnType<typeof loadAdapter> | null): Promise<TinyScorer> {
+  const policy = { ...base, ...(adapter?.weights ?? {}) };
+  const sessions = await createGenerationSessions(cfg, adapter?.lora);
+  const teacherIsPolicy = o.teacher === 'policy' && adapter !== null;
+  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy && adapter ? { lora: adapter.lora } : {})));
+  // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the
+  // grammar (promptToSpec), so they are judged too.
+  const shipped = Object.values(loadPromptSets()).flat();
+  const specOf = new Map(shipped.map((s) => [s.prompt, s]));
+  return { o, cfg, base, policy, teacherIsPolicy, sessions, scorer, specOf };
+}
+
+/** Prompts per sampling batch: G images each, 64 images at most. */
+export const promptsPerBatch = (groupSize: number): number => Math.max(1, Math.floor(64 / groupSize));
+
+/** One scored image: its row and its RGB pixels. */
+export interface ScoredImage {
+  readonly row: ScoredRow;
+  readonly image: Uint8Array;
+}
+
+/** Score `chunk` as one sampling batch; `first` is the index of chunk[0] in the prompt set (it picks the seeds). */
+export async function scoreBatch(s: TinyScorer, chunk: readonly PromptRow[], first: number): Promise<ScoredImage[]> {
+  const { o, cfg } = s;
+  const g = o.groupSize;
+  const seeds = chunk.flatMap((_, c) => Array.from({ length: g }, (_, k) => o.seed + (first + c) * g + k));
+  const samples = await sampleImages(cfg, s.policy, s.sessions, chunk.map((r) => [BOS_ID, ...r.ids, IMG_ID]), {
+    ...GVU_SAMPLING, cfgScale: o.cfgScale, uncondPrompt: UNCOND_PROMPT, groupSize: g, seeds,
+  });
+  const images = samples.map((x) => renderTokens(x.codes));
+  const rewards = await scoreImages(cfg, s.teacherIsPolicy ? s.policy : s.base, s.scorer, samples.map((x, k) => ({ image: images[k], prompt: chunk[x.prompt].words.join(' ') })), {
+    variant: o.variant, includeEos: o.includeEos,
+  });
+  return samples.map((x, k) => {
+    const row = chunk[x.prompt];
+    const spec = row.spec ?? lookupSpec(row.words.join(' '), s.specOf).spec;
+    const v = spec ? judge(images[k], spec) : null;
+    return {
+      image: images[k],
+      row: {
+        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: x.member,
+        reward: rewards[k].reward, lowestWord: rewards[k].lowest.word, lowestP: rewards[k].lowest.p,
+        perToken: rewards[k].tokens.map((t) => ({ word: t.word, p: t.p })),
+        judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],
+      },
+    };
+  });
+}
+
+/** images/line<L>-<k>.png, as every score run names them. */
+export const imageFileName = (row: Pick<ScoredRow, 'line' | 'imageIndex'>): string => `line${row.line}-${row.imageIndex}.png`;
+
+export const encodeImage = (image: Uint8Array): Uint8Array => encodePng({ width: IMAGE_SIZE, height: IMAGE_SIZE, data: image, channels: 3 });
+
+function writeImage(out: string, row: ScoredRow, image: Uint8Array): void {
+  writeFileSync(join(out, 'images', imageFileName(row)), encodeImage(image));
+}
+
+/** problems.txt (every refused line of the prompt file), also shown on stderr. */
+export function writeProblems(promptFile: string, out: string, set: PromptSet, extra: readonly string[] = []): void {
+  const problems = [...set.problems.map((p) => formatProblem(promptFile, p)), ...extra];
+  writeFileSync(join(out, 'problems.txt'), problems.join('\n') + (problems.length ? '\n' : ''));
+  for (const p of problems) console.warn(p);
+}
+
+/** results.jsonl and results.csv, and the summary line. */
+export function writeResults(out: string, rows: readonly ScoredRow[], images: boolean): void {
   writeFileSync(join(out, 'results.jsonl'), resultsToJsonl(rows));
   writeFileSync(join(out, 'results.csv'), resultsToCsv(rows, { digits: 4 }));
   const judged = rows.filter((r) => r.judgePass !== null);
   const mean = rows.reduce((a, r) => a + r.reward, 0) / Math.max(1, rows.length);
   console.log(`mean reward ${mean.toFixed(4)}` + (judged.length ? `, ShapesEval pass ${(judged.filter((r) => r.judgePass).length / judged.length).toFixed(3)} on ${judged.length} judged images` : ''));
-  console.log(`wrote ${out}/results.jsonl, results.csv${o.images ? ', images/' : ''}`);
+  console.log(`wrote ${out}/results.jsonl, results.csv${images ? ', images/' : ''}`);
 }

@@ -1,0 +1,44 @@
+// A chunk scored by the one-machine code (score.ts's scoreBatch): sampling batches of
+// promptsPerBatch(G) rows from the chunk's first row, seeds from each row's index in the set.
+// A batch that throws is scored again one prompt at a time; a prompt that still throws becomes
+// G stored errors (one per seed), so a bad prompt is reported, not retried forever.
+import { Buffer } from 'node:buffer';
+import type { PromptRow } from '../../core/io/promptSet.ts';
+import { type ScoredImage, type TinyScorer, encodeImage, promptsPerBatch, scoreBatch } from '../score.ts';
+import { seedsOf } from './chunks.ts';
+import type { ChunkJob } from './chunkJob.ts';
+import type { StoredImage } from './stored.ts';
+
+// Test hook (tests/cli/queue.test.ts): a prompt with exactly this text fails to score.
+const FAIL_PROMPT = process.env.GVU_TEST_FAIL_PROMPT ?? '';
+
+async function scoreRows(s: TinyScorer, rows: readonly PromptRow[], first: number): Promise<ScoredImage[]> {
+  const bad = FAIL_PROMPT ? rows.find((r) => r.prompt === FAIL_PROMPT) : undefined;
+  if (bad) throw new Error(`GVU_TEST_FAIL_PROMPT: refusing ${JSON.stringify(bad.prompt)}`);
+  return scoreBatch(s, rows, first);
+}
+
+const stored = (x: ScoredImage): StoredImage => ({ row: x.row, png: Buffer.from(encodeImage(x.image)).toString('base64') });
+
+export async function scoreChunk(s: TinyScorer, job: ChunkJob, onBatch: (imagesDone: number) => Promise<void> = async () => {}): Promise<StoredImage[]> {
+  const out: StoredImage[] = [];
+  const per = promptsPerBatch(job.settings.groupSize);
+  for (let i = 0; i < job.rows.length; i += per) {
+    const batch = job.rows.slice(i, i + per);
+    try {
+      out.push(...(await scoreRows(s, batch, job.first + i)).map(stored));
+    } catch {
+      for (const [c, row] of batch.entries()) {
+        const index = job.first + i + c;
+        try {
+          out.push(...(await scoreRows(s, [row], index)).map(stored));
+        } catch (e) {
+          const error = e instanceof Error ? e.message : String(e);
+          seedsOf(job.settings, index).forEach((seed, k) => out.push({ error, line: row.line, prompt: row.prompt, seed, imageIndex: k }));
+        }
+      }
+    }
+    await onBatch(out.length);
+  }
+  return out;
+}
