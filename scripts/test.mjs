@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // The one test command (README, .ci/run): type-check, lint, then every vitest project (unit,
-// integration, browser). Browser tests need Debian's Chromium; as root we install it, otherwise we
-// stop with the one line that installs it. Nothing is skipped silently.
+// integration, browser). Browser tests need Debian's Chromium and the queue tests Debian's
+// redis-server; as root we install what is missing (one apt-get call), otherwise we stop with the
+// one line that installs it. Nothing is skipped silently.
 import { execSync, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 
 const CHROMIUM = '/usr/bin/chromium';
+const REDIS_SERVER = '/usr/bin/redis-server';
 
 function run(cmd, args) {
   console.log(`\n$ ${cmd} ${args.join(' ')}`);
@@ -16,12 +18,18 @@ function run(cmd, args) {
   }
 }
 
-if (!existsSync(CHROMIUM)) {
+// Debian packages the tests need, installed in one apt-get call as root.
+const NEEDED = [
+  { path: CHROMIUM, pkg: 'chromium', why: 'Browser tests need Chromium' },
+  { path: REDIS_SERVER, pkg: 'redis-server', why: 'Queue tests (tests/cli/queue.test.ts) need redis-server' },
+].filter((n) => !existsSync(n.path));
+if (NEEDED.length > 0) {
+  const pkgs = NEEDED.map((n) => n.pkg).join(' ');
   if (process.getuid?.() === 0) {
-    console.log('Chromium is missing: installing Debian\'s chromium package for the browser tests');
-    execSync('apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium', { stdio: 'inherit' });
+    console.log(`${NEEDED.map((n) => n.path).join(' and ')} missing: installing Debian's ${pkgs} for the tests`);
+    execSync(`apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ${pkgs}`, { stdio: 'inherit' });
   } else {
-    console.error('Browser tests need Chromium: run `sudo apt-get install -y chromium`, then `npm test` again.');
+    console.error(`${NEEDED.map((n) => n.why).join('; ')}: run \`sudo apt-get install -y ${pkgs}\`, then \`npm test\` again.`);
     process.exit(1);
   }
 }
