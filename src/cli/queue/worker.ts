@@ -115,7 +115,9 @@ export async function workerCommand(argv: string[]): Promise<void> {
       return;
     }
     say(`${sig} again: returning ${active.size} chunk(s) to the queue`);
-    void Promise.allSettled([...active.values()].map(({ job, token }) => job.moveToWait(token))).then(() => process.exit(130));
+    void Promise.allSettled([...active.values()].map(({ job, token }) => job.moveToWait(token)))
+      .then(() => redis.hdel(WORKERS_KEY, name).catch(() => {}))
+      .then(() => process.exit(130));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
