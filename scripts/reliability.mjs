@@ -5,7 +5,9 @@
 // - bad_inputs_tested / bad_inputs_clear_error: tests named "bad input: ..." (each asserts the exact
 //   user-facing message and that nothing finished was lost), run and passed.
 // - cancel/pause latencies: click to the job's cancelled/paused state, measured in the page
-//   (tests/browser/jobControl*.test.ts); cancel is the slower of a G = 8 group and a batch.
+//   (tests/browser/jobControl*.test.ts, which prove the jobs stop and record the times; the bar is
+//   checked here, not in a timed test); cancel is the slower of a G = 8 group and a batch. Run it
+//   on an otherwise idle machine: SwiftShader's WebGPU is CPU-bound.
 // - rows_lost: rows shown before a reload or a worker crash mid-batch and missing after.
 // - two_tab_duplicate_rows: prompts of one batch stored by both of two tabs.
 // - csp: the production build serves the strict CSP and the app works under it (security.test.ts).
@@ -15,6 +17,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 const MEASURED = 'test-output/measurements';
 const REPORT = 'test-output/reliability-vitest.json';
 const OUT = 'docs/results/reliability.json';
+const BAR_MS = 1500;
 const BAD_INPUT_FILES = ['tests/badInputs', 'tests/core/io/results.test.ts', 'tests/browser/trainInputs.test.ts'];
 const BROWSER_FILES = ['jobControl', 'jobControlWebgpu', 'twoTabs', 'batch', 'failure', 'security'].map((f) => `tests/browser/${f}.test.ts`);
 
@@ -47,6 +50,10 @@ const report = {
   },
   pause_latency_ms: { wasm: round(need('pause_train_ms.wasm')), webgpu: round(need('pause_train_ms.webgpu')) },
   two_tab_duplicate_rows: need('two_tab_duplicate_rows'),
+  // The issue's bar: click to cancelled/paused within 1.5 s on WASM and WebGPU.
+  latency_bar_ms: BAR_MS,
+  latency_bar_met: ['cancel_generate_ms', 'cancel_batch_ms', 'pause_train_ms']
+    .every((k) => need(`${k}.wasm`) <= BAR_MS && need(`${k}.webgpu`) <= BAR_MS),
   csp: passedIn('tests/browser/security.test.ts'),
   detail: {
     measurements: Object.fromEntries(Object.entries(m).sort().map(([k, v]) => [k, round(v)])),
