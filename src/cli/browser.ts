@@ -46,6 +46,22 @@ export interface BrowserAppOptions {
   readonly echoConsole?: boolean;
 }
 
+/**
+ * Poll from Node, not with waitForFunction: a string predicate is eval'd again on every animation
+ * frame inside the page, where the CSP forbids eval (an EvalError whenever the hook is not there on
+ * the first try); a function predicate breaks under tsx (its __name helper). page.evaluate runs
+ * over CDP, outside the CSP.
+ */
+async function waitForEngineHook(page: Page, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  // A navigation in between (vite reloading after optimising deps) destroys the context: try again.
+  const hooked = () => page.evaluate('Boolean(window.__gvu && window.__gvu.engine)').catch(() => false);
+  while (!(await hooked())) {
+    if (Date.now() > until) throw new Error(`the page did not expose window.__gvu.engine within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createNetServer();
@@ -122,7 +138,7 @@ export async function launchBrowserApp(opts: BrowserAppOptions = {}): Promise<Br
     const { product } = (await cdp.send('Browser.getVersion')) as { product: string };
     await cdp.detach();
     await page.goto(url + (opts.path ?? '/'));
-    if (opts.waitForEngine !== false) await page.waitForFunction('Boolean(window.__gvu && window.__gvu.engine)', null, { timeout: 60_000 });
+    if (opts.waitForEngine !== false) await waitForEngineHook(page, 60_000);
     return { url, page, context, browserVersion: product, logs, close };
   } catch (err) {
     await close();
