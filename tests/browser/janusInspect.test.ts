@@ -9,6 +9,7 @@
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encode } from 'fast-png';
+import onnxProto from 'onnx-proto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { openJanus } from '../../src/cli/janusFolder.ts';
 import { writeJanusFixture } from '../../src/cli/janusFixture/writeFixture.ts';
@@ -20,8 +21,10 @@ import { waitForModel } from './playground.ts';
 const FIXTURES = 'test-output/fixtures';
 const DIR = join(FIXTURES, 'janus-tiny');
 const BROKEN = join(FIXTURES, 'janus-inspect-broken');
+const F16 = join(FIXTURES, 'janus-inspect-f16');
 const URL_PATH = '/fixtures/janus-tiny/';
 const BROKEN_PATH = '/fixtures/janus-inspect-broken/';
+const F16_PATH = '/fixtures/janus-inspect-f16/';
 const PROMPT = 'a photo of a red cube on the left of a blue sphere';
 // Inspect's defaults (inspectRules.ts / the link table): t 1, top-k off, top-p off, min-p 0.03, no CFG; base seed 1.
 const SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1 };
@@ -29,18 +32,32 @@ const SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1 };
 let app: BrowserApp;
 let family: ModelFamily;
 
+/** A copy of the fixture: it lists and fetches whole, and the engine must refuse it. */
+function copyFixture(to: string): void {
+  rmSync(to, { recursive: true, force: true });
+  mkdirSync(join(to, 'onnx'), { recursive: true });
+  for (const e of readdirSync(DIR, { recursive: true, withFileTypes: true }).filter((x) => x.isFile())) {
+    const rel = join(e.parentPath, e.name).slice(DIR.length + 1);
+    copyFileSync(join(DIR, rel), join(to, rel));
+  }
+}
+
 beforeAll(async () => {
   rmSync(DIR, { recursive: true, force: true });
   writeJanusFixture(DIR);
-  // A fixture that lists and fetches whole, but whose lm_head graph is cut short: the engine must refuse it.
-  rmSync(BROKEN, { recursive: true, force: true });
-  mkdirSync(join(BROKEN, 'onnx'), { recursive: true });
-  for (const e of readdirSync(DIR, { recursive: true, withFileTypes: true }).filter((x) => x.isFile())) {
-    const rel = join(e.parentPath, e.name).slice(DIR.length + 1);
-    copyFileSync(join(DIR, rel), join(BROKEN, rel));
-  }
+  // lm_head cut short: ORT cannot parse it.
+  copyFixture(BROKEN);
   const lmHead = readFileSync(join(DIR, 'onnx/lm_head.onnx'));
   writeFileSync(join(BROKEN, 'onnx/lm_head.onnx'), lmHead.subarray(0, Math.floor(lmHead.length / 2)));
+  // gen_head's logits cast to float16: a valid graph, refused only from the web session's output metadata.
+  copyFixture(F16);
+  const { onnx } = onnxProto;
+  const file = join(F16, 'onnx/gen_head.onnx');
+  const m = onnx.ModelProto.decode(readFileSync(file));
+  for (const node of m.graph!.node!) node.output = node.output!.map((x) => (x === 'logits' ? 'logits_f32' : x));
+  m.graph!.node!.push(onnx.NodeProto.create({ opType: 'Cast', input: ['logits_f32'], output: ['logits'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT16 }] }));
+  m.graph!.output![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.FLOAT16;
+  writeFileSync(file, onnx.ModelProto.encode(m).finish());
   family = janusFamily(await openJanus(DIR));
   app = await startApp({ path: '/?view=model&backend=wasm' });
   await waitForModel(app.page);
@@ -50,6 +67,7 @@ afterAll(async () => {
   await app?.close();
   await family?.release();
   rmSync(BROKEN, { recursive: true, force: true });
+  rmSync(F16, { recursive: true, force: true });
 });
 
 const phase = (want: string, timeout = 60_000) => app.page.waitForFunction(
@@ -186,14 +204,21 @@ describe('the Janus fixture in the engine (WASM)', () => {
     await expect(page.getByTestId('verdict').first().innerText()).resolves.toMatch(/^ShapesEval: /);
   });
 
-  test('a broken fixture (lm_head cut short) is refused with the file and graph named; the tiny model stays active', async () => {
+  test('a broken fixture is refused with the file, graph or tensor named; the tiny model stays active', async () => {
     const { page } = app;
     const chip = await page.getByTestId('engine-chip').innerText();
-    await openByUrl(BROKEN_PATH);
-    await page.getByTestId('engine-model-error').waitFor({ timeout: 60_000 });
-    expect(await page.getByTestId('engine-model-error').innerText())
-      .toMatch(/^Could not open the model; the tiny model stays active\. \/fixtures\/janus-inspect-broken\/\/?onnx\/lm_head\.onnx: cannot open the lm_head graph: /);
-    expect(await page.getByTestId('engine-chip').innerText()).toBe(chip);
+    const cases = [
+      { path: BROKEN_PATH, key: 'lm_head.onnx', want: /^Could not open the model; the tiny model stays active\. \/fixtures\/janus-inspect-broken\/onnx\/lm_head\.onnx: cannot open the lm_head graph: wasm: could not create a session/ },
+      // The float16 case fails only on the metadata the web session exposes (inputMetadata/outputMetadata).
+      { path: F16_PATH, key: 'gen_head.onnx', want: /^Could not open the model; the tiny model stays active\. gen_head \(onnx\/gen_head\.onnx\): output "logits" is float16, the runtime reads float32; / },
+    ];
+    for (const c of cases) {
+      await openByUrl(c.path);
+      // Keyed on this case's file: the last case's error stays on screen until this open starts.
+      await page.waitForFunction((key) => (document.querySelector('[data-testid="engine-model-error"]')?.textContent ?? '').includes(key), c.key, { timeout: 60_000 });
+      expect(await page.getByTestId('engine-model-error').innerText()).toMatch(c.want);
+      expect(await page.getByTestId('engine-chip').innerText()).toBe(chip);
+    }
     await screenshot(app, 'janus-open-broken', { fullPage: false });
     await page.getByTestId('tab-inspect').click();
     await generateOnce(2);
