@@ -1,6 +1,6 @@
-// A real redis-server (Debian's package) for the queue tests: a free local port, a temp directory,
-// no snapshots; the append-only file on when asked (a restart then keeps the data). Never a mock.
-// Missing binary: one clear error with the install command (scripts/test.mjs installs it in CI).
+// A local redis-server (Debian's package) on a free port with a temp directory, no snapshots; the
+// append-only file on when asked (a restart then keeps the data). For the queue tests
+// (tests/cli/redisServer.ts) and npm run bench:queue. Missing binary: one error with the install command.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';

@@ -44,8 +44,11 @@ export async function workerCommand(argv: string[]): Promise<void> {
   const free = new Map<string, TinyScorer[]>();
   const active = new Map<string, { job: Job<ChunkJob>; token: string }>();
   let refused = '';
+  let lastEnd = 0; // when the last chunk was stored: the gap to the next is BullMQ's hand-over
 
   const process_ = async (job: Job<ChunkJob, ChunkReturn>, token?: string): Promise<ChunkReturn> => {
+    const t0 = performance.now();
+    const gap = lastEnd ? t0 - lastEnd : 0;
     const d = job.data;
     const what = `chunk ${d.index} of run ${d.run} (${d.promptFile})`;
     if (d.modelHash !== mine.model || d.adapterHash !== mine.adapter) {
@@ -70,7 +73,9 @@ export async function workerCommand(argv: string[]): Promise<void> {
     const key = d.settingsHash;
     const scorer = free.get(key)?.pop() ?? await createTinyScorer(d.settings as TinyScorer['o'], cfg, weights, adapter);
     try {
+      const t1 = performance.now();
       const images = await scoreChunk(scorer, d, (n) => job.updateProgress(n));
+      const scored = performance.now() - t1;
       if (PAUSE_MS) await new Promise((r) => setTimeout(r, PAUSE_MS));
       const m = redis.multi();
       for (const x of images) {
@@ -80,7 +85,10 @@ export async function workerCommand(argv: string[]): Promise<void> {
       m.sadd(doneKey(d.run), String(d.index));
       await m.exec();
       const errors = images.filter((x) => 'error' in x).length;
-      say(`${what}: stored ${images.length} images${errors ? `, ${errors} with an error` : ''}`);
+      lastEnd = performance.now();
+      const overhead = lastEnd - t0 - scored - PAUSE_MS;
+      say(`${what}: stored ${images.length} images${errors ? `, ${errors} with an error` : ''} `
+        + `(scoring ${scored.toFixed(0)} ms; queue and Redis ${overhead.toFixed(1)} ms in the chunk, ${gap.toFixed(1)} ms since the last)`);
       return { worker: name, images: images.length, errors };
     } finally {
       active.delete(job.id ?? '');
