@@ -204,6 +204,24 @@ describe('the Janus fixture in the engine (WASM)', () => {
     await expect(page.getByTestId('verdict').first().innerText()).resolves.toMatch(/^ShapesEval: /);
   });
 
+  test('a picked folder opens in the engine too, and draws the same images for the same seeds', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-model').click();
+    await page.getByTestId('model-folder').setInputFiles(DIR);
+    await phase('ready');
+    await page.getByTestId('model-open-engine').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="engine-model"]')?.getAttribute('data-active') === 'folder janus-tiny', null, { timeout: 60_000 });
+    expect(await page.getByTestId('engine-chip').innerText()).toContain('Janus · folder janus-tiny');
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('prompt-input').fill(PROMPT);
+    await generateOnce(2);
+    const again = await cardImages();
+    again.forEach((x, i) => expect(Buffer.from(x.data).equals(Buffer.from(first[i].data)), `image ${i} as from the URL`).toBe(true));
+    await page.getByTestId('tab-model').click();
+    await page.getByTestId('model-close-engine').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="engine-chip"]')?.textContent?.includes('Janus'), null, { timeout: 30_000 });
+  });
+
   test('a broken fixture is refused with the file, graph or tensor named; the tiny model stays active', async () => {
     const { page } = app;
     const chip = await page.getByTestId('engine-chip').innerText();
@@ -221,6 +239,9 @@ describe('the Janus fixture in the engine (WASM)', () => {
     }
     await screenshot(app, 'janus-open-broken', { fullPage: false });
     await page.getByTestId('tab-inspect').click();
+    // Back on the tiny model the Janus prompt is checked against ShapesWorld's words again.
+    await expect(page.getByTestId('prompt-problem').innerText()).resolves.toMatch(/^unknown word "cube"/);
+    await page.getByTestId('prompt-input').fill('a photo of a blue square');
     await generateOnce(2);
     expect((await cardImages()).map((x) => [x.width, x.height])).toEqual([[48, 48], [48, 48]]);
   });
