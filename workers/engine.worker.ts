@@ -167,9 +167,9 @@ const engine: EngineApi = {
     if (f) familyHeatmapsUnavailable(f); // no family offers occlusion maps yet (capabilities.occlusionMaps)
     return heatmaps(prompt, image, teacher, signal);
   })),
-  openModel: (label, files) => serial(async () => {
+  openModel: (label, files, onGraph) => serial(async () => {
     await loadModel(); // the tiny model stays loaded beside it: closing goes straight back
-    await timed(`open ${label}`, () => openFamily(label, files, currentBackend()));
+    await timed(`open ${label}`, () => openFamily(label, files, currentBackend(), onGraph));
     return modelInfo();
   }),
   closeModel: () => serial(async () => {

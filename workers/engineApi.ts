@@ -251,7 +251,7 @@ export interface PlaygroundApi {
    * Open a model family from its files (path -> bytes, transferred), e.g. a Janus folder; it
    * replaces the active one only once it has loaded, so a failure leaves the tiny model usable.
    */
-  openModel(label: string, files: Readonly<Record<string, Uint8Array>>): Promise<ModelInfo>;
+  openModel(label: string, files: Readonly<Record<string, Uint8Array>>, onGraph?: (graph: string, index: number, total: number) => void): Promise<ModelInfo>;
   /** Close the opened family: the tiny model is active again. */
   closeModel(): Promise<ModelInfo>;
   heatmaps(prompt: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]>;

@@ -13,6 +13,7 @@ import { type DtypeChoice, DTYPE_SUFFIX, JANUS_GRAPHS, type JanusDtype, type Jan
 import { type JanusSessionFactory, loadJanus } from '../../src/core/families/janus/load.ts';
 import { type WebBackend, createWebSession } from '../../src/core/runtime/web.ts';
 import type { FamilyInfo } from '../engineApi.ts';
+import { heartbeat } from './jobControl.ts';
 
 interface Active {
   readonly family: ModelFamily;
@@ -54,7 +55,9 @@ export function dtypesOfFiles(paths: readonly string[]): Partial<Record<JanusGra
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
 /** Open a Janus folder from its files' bytes on `backend`; the previous family is released only after it loads. */
-export async function openFamily(label: string, files: Readonly<Record<string, Uint8Array>>, backend: WebBackend): Promise<FamilyInfo> {
+export async function openFamily(
+  label: string, files: Readonly<Record<string, Uint8Array>>, backend: WebBackend, onGraph?: (graph: string, index: number, total: number) => void,
+): Promise<FamilyInfo> {
   const byPath = new Map(Object.entries(files));
   const folder = bytesFolder(label, byPath);
   const sessionFor: JanusSessionFactory = async (file) => {
@@ -71,7 +74,15 @@ export async function openFamily(label: string, files: Readonly<Record<string, U
   const missing = JANUS_GRAPHS.filter((g) => dtypes[g] === undefined);
   // A graph missing at every dtype: say which, before the loader's generic fp32 default names a file the user never chose.
   const dtype: DtypeChoice | undefined = missing.length === 0 ? (dtypes as Record<JanusGraph, JanusDtype>) : undefined;
-  const model = await loadJanus(folder, sessionFor, { dtype });
+  const model = await loadJanus(folder, sessionFor, {
+    dtype,
+    // A big graph's session can hold the worker for seconds: a beat per graph tells the page's
+    // watchdog it is alive, and the page shows which graph is being opened.
+    onGraph(graph, i, total) {
+      heartbeat();
+      onGraph?.(graph, i, total);
+    },
+  });
   byPath.clear(); // ORT holds its own copy now
   const family = janusFamily(model);
   const info: FamilyInfo = {

@@ -7,7 +7,7 @@ import { useStore } from '../store/index.ts';
 export function EngineModelActions() {
   const s = useStore(useShallow((st) => ({
     ready: st.modelFiles.phase === 'ready' && Boolean(st.modelFiles.source), label: st.modelFiles.source?.label,
-    phase: st.engineModel.phase, error: st.engineModel.error, read: st.engineModel.read, total: st.engineModel.total,
+    phase: st.engineModel.phase, error: st.engineModel.error, read: st.engineModel.read, total: st.engineModel.total, graph: st.engineModel.graph,
     family: st.model?.family ?? null, busy: st.busy, modelUp: Boolean(st.model),
   })));
   const open = useStore((st) => st.openModelInEngine);
@@ -30,7 +30,7 @@ export function EngineModelActions() {
         )}
       </div>
       {s.phase === 'reading' && <p className="hint">Reading {s.label}: {formatBytes(s.read)} of {formatBytes(s.total)}…</p>}
-      {s.phase === 'opening' && <p className="hint">Opening the graphs in the engine (checking names, dtypes and shapes)…</p>}
+      {s.phase === 'opening' && <p className="hint">Opening the graphs in the engine{s.graph ? `: ${s.graph}` : ''} (then checking names, dtypes and shapes)…</p>}
       {s.error && <p className="error-text" role="alert" data-testid="engine-model-error">Could not open the model; the tiny model stays active. {s.error}</p>}
       {s.family && (
         <p className="run-status" data-testid="engine-model-active">

@@ -3,13 +3,19 @@
 // bytes to the worker (no copy); a failed open names the file, graph or tensor and leaves the
 // model that was active as it was.
 import { transfer } from 'comlink';
-import { callEngine } from '../engine.ts';
+import { callEngine, proxy } from '../engine.ts';
 import type { Slice } from './types.ts';
 
 export type EngineModelPhase = 'idle' | 'reading' | 'opening' | 'closing';
 
 export interface EngineModelSlice {
-  readonly engineModel: { readonly phase: EngineModelPhase; readonly error: string | null; readonly read: number; readonly total: number };
+  readonly engineModel: {
+    readonly phase: EngineModelPhase;
+    readonly error: string | null;
+    readonly read: number; // bytes read from the source so far
+    readonly total: number;
+    readonly graph: string | null; // the graph whose session is being created
+  };
   /** Read the ready files and open them in the engine as the active model. */
   openModelInEngine(): Promise<void>;
   /** Back to the tiny model. */
@@ -26,12 +32,12 @@ export const createEngineModelSlice: Slice<EngineModelSlice> = (set, get) => {
   };
 
   return {
-    engineModel: { phase: 'idle', error: null, read: 0, total: 0 },
+    engineModel: { phase: 'idle', error: null, read: 0, total: 0, graph: null },
 
     async openModelInEngine() {
       const source = get().modelFiles.source;
       if (!source || get().engineModel.phase !== 'idle' || get().busy) return;
-      patch({ phase: 'reading', error: null, read: 0, total: 0 });
+      patch({ phase: 'reading', error: null, read: 0, total: 0, graph: null });
       get().setBusy(`opening ${source.label}`);
       try {
         const entries = await source.list();
@@ -43,14 +49,15 @@ export const createEngineModelSlice: Slice<EngineModelSlice> = (set, get) => {
         }
         patch({ phase: 'opening' });
         const buffers = [...new Set(Object.values(files).map((b) => b.buffer as ArrayBuffer))];
-        const model = await callEngine((e) => e.openModel(source.label, transfer(files, buffers)));
+        const onGraph = proxy((graph: string, i: number, n: number) => patch({ graph: `${graph} (${i + 1} of ${n})` }));
+        const model = await callEngine((e) => e.openModel(source.label, transfer(files, buffers), onGraph));
         set({ model, modelError: null });
         clearInspect();
         void get().refreshTimings();
       } catch (err) {
         patch({ error: get().engineError(err) });
       } finally {
-        patch({ phase: 'idle' });
+        patch({ phase: 'idle', graph: null });
         get().setBusy(null);
       }
     },
