@@ -87,6 +87,7 @@ beforeAll(async () => {
   const refs = await Promise.all([
     gvu(['score', `--prompts=${small()}`, `--out=${join(tmp, 'ref-small')}`, ...SMALL]).done,
     gvu(['score', `--prompts=${big()}`, `--out=${join(tmp, 'ref-big')}`, ...BIG]).done,
+    gvu(['score', `--prompts=${small()}`, `--out=${join(tmp, 'ref-small-seed7')}`, ...SMALL, '--seed=7']).done,
   ]);
   for (const r of refs) expect(r.code, r.stderr).toBe(0);
 }, 90_000);
@@ -97,7 +98,7 @@ afterAll(async () => {
 });
 
 describe('gvu score --queue with gvu worker, on a real redis-server', () => {
-  it('one worker: the same files as one-machine score; a re-run adds no job and writes them again', async () => {
+  it('one worker: the same files as one-machine score; a re-run adds no job and writes them again; another seed, the same worker', async () => {
     const q = `--queue=${redis.url(0)}`;
     const w = gvu(['worker', q]);
     const p = await gvu(['score', `--prompts=${small()}`, `--out=${join(tmp, 'q1')}`, q, ...SMALL]).done;
@@ -111,6 +112,10 @@ describe('gvu score --queue with gvu worker, on a real redis-server', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toMatch(/7 already done, 0 already queued, 0 queued now/);
     expectSameFiles(join(tmp, 'q1b'), join(tmp, 'ref-small'));
+    // The same worker, another run that differs only in its base seed: each row gets its own seeds.
+    const seed7 = await gvu(['score', `--prompts=${small()}`, `--out=${join(tmp, 'q1c')}`, q, ...SMALL, '--seed=7']).done;
+    expect(seed7.code, seed7.stderr).toBe(0);
+    expectSameFiles(join(tmp, 'q1c'), join(tmp, 'ref-small-seed7'));
 
     w.child.kill('SIGTERM'); // finishes what it holds (nothing) and stops
     const end = await w.done;

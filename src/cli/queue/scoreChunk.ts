@@ -20,18 +20,26 @@ async function scoreRows(s: TinyScorer, rows: readonly PromptRow[], first: numbe
 
 const stored = (x: ScoredImage): StoredImage => ({ row: x.row, png: Buffer.from(encodeImage(x.image)).toString('base64') });
 
+/** Each image must carry the seed its row's index gives (the key it is stored under depends on it). */
+function checkSeeds(job: ChunkJob, images: readonly ScoredImage[], rows: readonly PromptRow[], first: number): ScoredImage[] {
+  const want = rows.flatMap((_, c) => seedsOf(job.settings, first + c));
+  const got = images.map((x) => x.row.seed);
+  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`chunk ${job.index}: scored seeds ${got.join(',')}, the run wants ${want.join(',')}`);
+  return [...images];
+}
+
 export async function scoreChunk(s: TinyScorer, job: ChunkJob, onBatch: (imagesDone: number) => Promise<void> = async () => {}): Promise<StoredImage[]> {
   const out: StoredImage[] = [];
   const per = promptsPerBatch(job.settings.groupSize);
   for (let i = 0; i < job.rows.length; i += per) {
     const batch = job.rows.slice(i, i + per);
     try {
-      out.push(...(await scoreRows(s, batch, job.first + i)).map(stored));
+      out.push(...checkSeeds(job, await scoreRows(s, batch, job.first + i), batch, job.first + i).map(stored));
     } catch {
       for (const [c, row] of batch.entries()) {
         const index = job.first + i + c;
         try {
-          out.push(...(await scoreRows(s, [row], index)).map(stored));
+          out.push(...checkSeeds(job, await scoreRows(s, [row], index), [row], index).map(stored));
         } catch (e) {
           const error = e instanceof Error ? e.message : String(e);
           seedsOf(job.settings, index).forEach((seed, k) => out.push({ error, line: row.line, prompt: row.prompt, seed, imageIndex: k }));

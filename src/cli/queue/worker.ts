@@ -70,7 +70,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     }
     say(`${what}: scoring ${d.rows.length} prompts from row ${d.first + 1}`);
     if (token) active.set(job.id ?? '', { job, token });
-    const key = d.settingsHash;
+    const key = JSON.stringify(d.settings); // the base seed too: scoreBatch draws each row's seeds from it
     const scorer = free.get(key)?.pop() ?? await createTinyScorer(d.settings as TinyScorer['o'], cfg, weights, adapter);
     try {
       const t1 = performance.now();
