@@ -40,6 +40,11 @@ const CASES: readonly CliCase[] = [
     args: (d) => ['score', `--prompts=${d}/empty.txt`, `--out=${d}/resumed`], stderr: (d) => `gvu score: ${d}/empty.txt: the file is empty; write one prompt per line` },
   { name: 'the policy as teacher without an adapter', args: (d) => ['score', '--teacher=policy', `--out=${d}/fresh`],
     stderr: () => 'gvu score: --teacher=policy scores with base + adapter; give --adapter=DIR too' },
+  { name: 'score --status without --queue', args: (d) => ['score', '--status', `--out=${d}/fresh`],
+    stderr: () => 'gvu score: --status reports on a queued run; give --queue=redis://HOST:PORT/DB too' },
+  { name: 'a --queue that is not a Redis address', args: (d) => ['score', '--queue=localhost:6379', `--out=${d}/fresh`],
+    stderr: () => 'gvu score: --queue must start with redis:// (or rediss://), got "localhost:6379"' },
+  { name: 'a worker without --queue', args: () => ['worker'], stderr: () => 'gvu worker: --queue is required, e.g. --queue=redis://127.0.0.1:6379/0' },
   // train
   { name: 'the issue\'s --teacher=bogus on train', args: (d) => ['train', '--teacher=bogus', `--out=${d}/fresh`],
     stderr: () => 'gvu train: --teacher must be one of frozen, policy; got "bogus"' },
