@@ -28,6 +28,18 @@ import { type StoredImage, decodeStored, imageField } from './stored.ts';
 const POLL_MS = 500;
 const OUTAGE_LIMIT_MS = 120_000; // a producer waits this long for Redis to come back mid-run
 const WORKER_FRESH_MS = 15_000; // a worker that beat within this is counted alive
+const POLL_TIMEOUT_MS = 5000;
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  p.catch(() => {}); // a late failure, after the timeout, is not an unhandled rejection
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer in ${ms / 1000} s`)), ms); });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 interface Run {
   readonly id: string;
@@ -128,9 +140,10 @@ async function follow(redis: Redis, queue: Queue<ChunkJob>, run: Run): Promise<v
   const tty = process.stdout.isTTY;
   for (;;) {
     try {
-      const [done, cancelled, failed, workers] = await Promise.all([
+      // Commands wait for a reconnect rather than fail; a poll that hangs is an outage to report.
+      const [done, cancelled, failed, workers] = await withTimeout(Promise.all([
         redis.smembers(doneKey(run.id)), redis.hget(runKey(run.id), 'cancelled'), failedChunks(queue, run), aliveWorkers(redis),
-      ]);
+      ]), POLL_TIMEOUT_MS);
       if (outageSince) console.log(`\nRedis at ${run.addr.url} is back`);
       outageSince = 0;
       if (cancelled) throw new InputError(`run ${run.id} was cancelled (score --cancel); nothing written; run the same command again to continue it`);
