@@ -124,7 +124,7 @@ describe('open a model by URL', () => {
     await page.getByTestId('model-fetch-confirm').click();
     await phase('ready');
     expect(gets().slice(before)).toEqual([DATA]);
-    expect(await page.getByTestId('model-files-ready').innerText()).toContain('Opening the model in the engine comes next');
+    expect(await page.getByTestId('model-files-ready').innerText()).toContain('Open it in the engine to use it in Inspect');
     const hashes = await page.evaluate(async (paths) => {
       const c = await caches.open('gvu-models-v1');
       const out: Record<string, string> = {};

@@ -1,7 +1,7 @@
 // Open a real model (issue 14): a Hugging Face id or folder URL (Janus-Pro-1B suggested) listed
 // with sizes before anything big is fetched, fetched into this browser's storage only after a
 // confirmation, one progress bar per file; or a local folder, picked or dropped. Its job ends at
-// "files ready"; opening them in the engine comes next.
+// "files ready"; EngineModelActions then opens them in the engine.
 import { useEffect, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { DTYPE_CHOICES, type DtypeChoice } from '../../core/modelFiles/layout.ts';
@@ -148,7 +148,7 @@ function Actions() {
       {s.phase === 'ready' && s.source && (
         <p className="run-status" data-testid="model-files-ready">
           <span className="badge ok">files ready</span> {s.source.label}: every file is {s.plan ? 'in this browser\'s cache' : 'on disk'}.
-          Opening the model in the engine comes next.
+          Open it in the engine to use it in Inspect.
         </p>
       )}
     </>
