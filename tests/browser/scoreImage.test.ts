@@ -41,6 +41,9 @@ test('an uploaded PNG gets the reward the core computes for the same pixels, a v
   expect(rewards, recentLogs(app)).toHaveLength(1);
   expect(Math.abs(rewards[0] - want.reward)).toBeLessThan(1e-4); // shown to 4 decimals
   await expect(page.getByTestId('verdict').innerText()).resolves.toBe('ShapesEval: pass (strict)');
+  // One image is a group of one: its advantage is zero, shown neutral (never a red "-0.00").
+  await expect(page.getByTestId('advantage-value').innerText()).resolves.toBe('±0.00');
+  expect(await page.getByTestId('advantage-value').getAttribute('class')).toBe('stat ');
   // A word's heatmap, as for a generated image.
   await page.locator('[data-testid="image-card"] .heat-cell').nth(5).click();
   await page.locator('.map-note').waitFor({ timeout: 60_000 });

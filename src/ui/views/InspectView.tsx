@@ -217,7 +217,7 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
       </div>
       <div className="card-stats">
         <div><span className="stat-label">reward</span><span className="stat" data-testid="reward-value" data-reward={score.reward}>{score.reward.toFixed(4)}</span></div>
-        <div><span className="stat-label">advantage</span><span className={`stat ${advantage >= 0 ? 'pos' : 'neg'}`}>{advantage >= 0 ? '+' : ''}{advantage.toFixed(2)}</span></div>
+        <div><span className="stat-label">advantage</span><AdvantageValue value={advantage} /></div>
         <div><span className="stat-label">{typeof seed === 'string' ? 'file' : 'seed'}</span><span className="stat mono origin" data-testid="image-origin" title={String(seed)}>{seed}</span></div>
       </div>
       <VerdictBadge verdict={verdict} noSpecReason={noSpecReason} />
@@ -226,6 +226,13 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
       {map && <p className="map-note">Heatmap of <strong>{map.word}</strong> (max |Δlog p| {scale.toFixed(3)})</p>}
     </article>
   );
+}
+
+/** A group advantage to two decimals; one that rounds to zero is neutral (no "-0.00" in red). */
+function AdvantageValue({ value }: { value: number }) {
+  const shown = Math.abs(value) < 0.005 ? 0 : value;
+  const cls = shown > 0 ? 'pos' : shown < 0 ? 'neg' : '';
+  return <span className={`stat ${cls}`} data-testid="advantage-value">{shown > 0 ? '+' : shown < 0 ? '−' : '±'}{Math.abs(shown).toFixed(2)}</span>;
 }
 
 function VerdictBadge({ verdict, noSpecReason }: {
