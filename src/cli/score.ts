@@ -59,7 +59,6 @@ export async function scoreCommand(argv: string[]): Promise<void> {
   const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
   if (o.queue) return (await import('./queue/producer.ts')).queueScoreCommand(o, set, out);
   if (o.status || o.cancel) throw new InputError(`--${o.status ? 'status' : 'cancel'} reports on a queued run; give --queue=redis://HOST:PORT/DB too`);
-  if (o.chunk) throw new InputError('--chunk sizes the chunks of a queued run; give --queue=redis://HOST:PORT/DB too');
   if (isJanusFolder(o.model)) {
     // No LoRA for Janus: its family cannot train (capabilities.train is false), so no adapter to score with.
     if (o.adapter) throw new InputError(`--adapter: ${o.model} is a Janus folder, and the Janus family takes no adapter`);
