@@ -11,9 +11,10 @@ import { janusFamily } from '../core/families/janus/family.ts';
 import type { JanusLoadOptions } from '../core/families/janus/load.ts';
 import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
 import type { RewardVariant } from '../core/gvu/reward.ts';
-import { type PromptSet, formatProblem } from '../core/io/promptSet.ts';
+import { type PromptRow, type PromptSet, formatProblem } from '../core/io/promptSet.ts';
 import { type ScoredRow, resultsToCsv, resultsToJsonl } from '../core/io/results.ts';
 import { IMAGE_SIZE, lookupSpec } from '../core/world/index.ts';
+import type { Spec } from '../core/world/spec.ts';
 import { openJanus } from './janusFolder.ts';
 import { loadPromptSets } from './promptSets.ts';
 
@@ -47,19 +48,10 @@ export async function scoreJanusInto(o: JanusScoreConfig, out: string, set: Prom
     const rows: ScoredRow[] = [];
     const t0 = Date.now();
     for (const [i, row] of set.rows.entries()) {
-      const seeds = Array.from({ length: o.groupSize }, (_, k) => o.seed + i * o.groupSize + k);
-      const images = await family.generate({ ...GVU_SAMPLING, cfgScale: o.cfgScale, prompt: row.prompt, seeds });
-      const scores = await family.score({ prompt: row.prompt, images: images.map((x) => x.image), variant: o.variant, includeEos: o.includeEos });
-      const spec = row.spec ?? lookupSpec(row.words.join(' '), specOf).spec;
-      images.forEach((x, k) => {
-        const judged = spec && x.image.width === IMAGE_SIZE && x.image.height === IMAGE_SIZE ? judge(x.image.data, spec) : null;
-        rows.push({
-          line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: k,
-          reward: scores[k].reward, lowestWord: scores[k].lowest.word, lowestP: scores[k].lowest.p, perToken: scores[k].words,
-          judgePass: judged ? judged.pass : null, judgeStrictPass: judged ? judged.strictPass : null, judgeReasons: judged ? judged.reasons : [],
-        });
-        if (o.images) writeFileSync(join(out, 'images', `line${row.line}-${k}.png`), encodePng({ width: x.image.width, height: x.image.height, data: x.image.data, channels: 3 }));
-      });
+      for (const x of await scoreJanusRow(family, o, row, i, specOf)) {
+        rows.push(x.row);
+        if (o.images) writeFileSync(join(out, 'images', `line${x.row.line}-${x.row.imageIndex}.png`), x.png);
+      }
       const rate = (i + 1) / ((Date.now() - t0) / 1000);
       process.stdout.write(`\r${i + 1}/${set.rows.length} prompts  ${rate.toFixed(2)} prompts/s  ETA ${((set.rows.length - i - 1) / rate).toFixed(0)} s   `);
     }
@@ -74,3 +66,30 @@ export async function scoreJanusInto(o: JanusScoreConfig, out: string, set: Prom
     await family.release();
   }
 }
+
+/**
+ * Prompt row `i` (0-based in the set: it picks the seeds) through the Janus family: its G rows
+ * and PNGs. One-machine score and a queue worker (queue/scoreChunk.ts) both score with this.
+ */
+export async function scoreJanusRow(
+  family: JanusFamily, o: Pick<JanusScoreConfig, 'groupSize' | 'seed' | 'cfgScale' | 'variant' | 'includeEos'>,
+  row: PromptRow, i: number, specOf: ReadonlyMap<string, Spec>,
+): Promise<{ row: ScoredRow; png: Uint8Array }[]> {
+  const seeds = Array.from({ length: o.groupSize }, (_, k) => o.seed + i * o.groupSize + k);
+  const images = await family.generate({ ...GVU_SAMPLING, cfgScale: o.cfgScale, prompt: row.prompt, seeds });
+  const scores = await family.score({ prompt: row.prompt, images: images.map((x) => x.image), variant: o.variant, includeEos: o.includeEos });
+  const spec = row.spec ?? lookupSpec(row.words.join(' '), specOf).spec;
+  return images.map((x, k) => {
+    const judged = spec && x.image.width === IMAGE_SIZE && x.image.height === IMAGE_SIZE ? judge(x.image.data, spec) : null;
+    return {
+      row: {
+        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: k,
+        reward: scores[k].reward, lowestWord: scores[k].lowest.word, lowestP: scores[k].lowest.p, perToken: scores[k].words,
+        judgePass: judged ? judged.pass : null, judgeStrictPass: judged ? judged.strictPass : null, judgeReasons: judged ? judged.reasons : [],
+      },
+      png: encodePng({ width: x.image.width, height: x.image.height, data: x.image.data, channels: 3 }),
+    };
+  });
+}
+
+export type JanusFamily = ReturnType<typeof janusFamily>;

@@ -7,7 +7,7 @@ import { parseRedisUrl } from '../../src/cli/queue/redisUrl.ts';
 import type { PromptRow } from '../../src/core/io/promptSet.ts';
 
 const row = (line: number): PromptRow => ({ line, prompt: `p${line}`, tag: null, spec: null, words: ['a'], ids: [1] });
-const settings = { groupSize: 2, seed: 5, variant: 'geomean', includeEos: false, teacher: 'frozen', cfgScale: 1 };
+const settings = { groupSize: 2, seed: 5, variant: 'geomean', includeEos: false, teacher: 'frozen', cfgScale: 1, dtype: 'fp32' };
 const identity = { fileHash: 'f', modelHash: 'm', adapterHash: 'none', settings, chunkSize: 3 };
 
 describe('queue chunks and ids', () => {
@@ -31,6 +31,7 @@ describe('queue chunks and ids', () => {
       { ...identity, fileHash: 'g' }, { ...identity, modelHash: 'n' }, { ...identity, adapterHash: 'a' }, { ...identity, chunkSize: 4 },
       { ...identity, settings: { ...settings, seed: 6 } }, { ...identity, settings: { ...settings, variant: 'mean' } },
       { ...identity, settings: { ...settings, cfgScale: 2 } }, { ...identity, settings: { ...settings, teacher: 'policy' } },
+      { ...identity, settings: { ...settings, dtype: 'q4' } },
     ].map(runId);
     expect(new Set([id, ...changed]).size).toBe(changed.length + 1);
     // The base seed picks each row's seeds, not what a (prompt, seed) scores to: the results key leaves it out.

@@ -13,6 +13,7 @@ export interface QueueSettings {
   readonly includeEos: boolean;
   readonly teacher: string;
   readonly cfgScale: number;
+  readonly dtype: string; // the Janus graphs' dtype; fp32 for the tiny UMM
 }
 
 export interface RunIdentity {
@@ -25,7 +26,7 @@ export interface RunIdentity {
 
 /** Hash of the settings an image depends on; the base seed is not one (each row's seed is in its key). */
 export const settingsHash = (s: QueueSettings): string =>
-  sha(JSON.stringify([s.groupSize, s.variant, s.includeEos, s.teacher, s.cfgScale]));
+  sha(JSON.stringify([s.groupSize, s.variant, s.includeEos, s.teacher, s.cfgScale, s.dtype]));
 
 export const runId = (r: RunIdentity): string =>
   sha(r.fileHash, r.modelHash, r.adapterHash, settingsHash(r.settings), String(r.settings.seed), String(r.chunkSize));

@@ -2,7 +2,8 @@
 // files a worker loads, the settings an image depends on, and each prompt row. Same bytes, same
 // hash, on every machine; hex, so they fit in BullMQ job ids (which may not hold ':').
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { Buffer } from 'node:buffer';
+import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADAPTER_CONFIG_FILE, ADAPTER_WEIGHTS_FILE } from '../../core/model/adapter.ts';
 import type { PromptRow } from '../../core/io/promptSet.ts';
@@ -17,8 +18,30 @@ export const sha = (...parts: (string | Uint8Array)[]): string => {
 
 export const fileHash = (path: string): string => sha(readFileSync(path));
 
-/** The tiny model's two files, as loadModel reads them. */
-export const modelHash = (dir: string): string => sha(readFileSync(join(dir, 'config.json')), readFileSync(join(dir, 'model.safetensors')));
+/**
+ * Every file in a model folder (the tiny UMM's two, or a Janus export's config, tokenizer and
+ * graphs), by relative path and content, read in 64 MB pieces so multi-GB graphs fit.
+ */
+export function modelHash(dir: string): string {
+  const h = createHash('sha256');
+  const buf = Buffer.alloc(64 << 20);
+  for (const rel of filesUnder(dir)) {
+    h.update(`${rel.length}:${rel}:${statSync(join(dir, rel)).size}:`);
+    const fd = openSync(join(dir, rel), 'r');
+    try {
+      for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) h.update(buf.subarray(0, n));
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return h.digest('hex').slice(0, HEX);
+}
+
+function filesUnder(dir: string, sub = ''): string[] {
+  return readdirSync(join(dir, sub), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(dir, join(sub, e.name)) : e.isFile() ? [join(sub, e.name)] : []))
+    .sort();
+}
 
 /** 'none' for the base model, else the adapter's two PEFT files. */
 export const adapterHash = (dir: string): string =>

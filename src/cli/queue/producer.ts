@@ -55,12 +55,16 @@ interface Run {
 export async function queueScoreCommand(o: ScoreConfig, set: PromptSet, out: string): Promise<void> {
   if (o.status && o.cancel) throw new InputError('--status and --cancel: give one');
   const addr = parseRedisUrl(o.queue);
-  if (isJanusFolder(o.model)) throw new InputError(`--queue: ${o.model} is a Janus folder; queued scoring runs the tiny UMM only for now (score it without --queue)`);
-  if (o.dtype !== 'fp32') throw new InputError(`--dtype=${o.dtype} picks Janus graph files; ${o.model} is not a Janus folder`);
-  const { cfg } = loadModel(o.model);
-  if (o.adapter) loadAdapter(o.adapter, cfg); // refused here, before anything is queued
-  const settings: QueueSettings = { groupSize: o.groupSize, seed: o.seed, variant: o.variant, includeEos: o.includeEos, teacher: o.teacher, cfgScale: o.cfgScale };
-  const chunkSize = o.chunk || promptsPerBatch(o.groupSize);
+  const janus = isJanusFolder(o.model);
+  // Refused here as one-machine score refuses them, before anything is queued.
+  if (janus && o.adapter) throw new InputError(`--adapter: ${o.model} is a Janus folder, and the Janus family takes no adapter`);
+  if (!janus && o.dtype !== 'fp32') throw new InputError(`--dtype=${o.dtype} picks Janus graph files; ${o.model} is not a Janus folder`);
+  if (!janus && o.adapter) loadAdapter(o.adapter, loadModel(o.model).cfg);
+  const settings: QueueSettings = {
+    groupSize: o.groupSize, seed: o.seed, variant: o.variant, includeEos: o.includeEos, teacher: o.teacher, cfgScale: o.cfgScale, dtype: o.dtype,
+  };
+  // Janus scores one prompt at a time (seconds each): a chunk of one loses the least on a crash.
+  const chunkSize = o.chunk || (janus ? 1 : promptsPerBatch(o.groupSize));
   const model = modelHash(o.model);
   const adapter = adapterHash(o.adapter);
   const id = runId({ fileHash: fileHash(o.prompts), modelHash: model, adapterHash: adapter, settings, chunkSize });

@@ -10,15 +10,19 @@ import { type Job, WaitingError, Worker } from 'bullmq';
 import { InputError } from '../../core/errors.ts';
 import { loadAdapter } from '../adapterFiles.ts';
 import { parseFlags } from '../flags.ts';
-import { isJanusFolder } from '../janusFolder.ts';
+import { isJanusFolder, openJanus } from '../janusFolder.ts';
+import { loadPromptSets } from '../promptSets.ts';
+import type { JanusFamily } from '../scoreJanus.ts';
+import { janusFamily } from '../../core/families/janus/family.ts';
+import type { JanusDtype } from '../../core/families/janus/graphFiles.ts';
 import { loadModel } from '../modelFiles.ts';
 import { type TinyScorer, createTinyScorer } from '../score.ts';
-import { seedsOf } from './chunks.ts';
+import { type QueueSettings, seedsOf } from './chunks.ts';
 import type { ChunkJob, ChunkReturn } from './chunkJob.ts';
 import { adapterHash, modelHash, promptHash } from './hashes.ts';
 import { QUEUE_NAME, WORKERS_KEY, doneKey, resultsKey, runKey } from './keys.ts';
 import { connectRedis, parseRedisUrl } from './redisUrl.ts';
-import { scoreChunk } from './scoreChunk.ts';
+import { type ChunkScorer, janusChunkScorer, scoreChunk, tinyChunkScorer } from './scoreChunk.ts';
 import { WORKER_FLAGS } from './flags.ts';
 import { encodeStored, imageField } from './stored.ts';
 
@@ -31,9 +35,23 @@ export async function workerCommand(argv: string[]): Promise<void> {
   const o = parseFlags('worker', WORKER_FLAGS, argv);
   if (!o.queue) throw new InputError('--queue is required, e.g. --queue=redis://127.0.0.1:6379/0');
   const addr = parseRedisUrl(o.queue);
-  if (isJanusFolder(o.model)) throw new InputError(`${o.model} is a Janus folder; queued scoring runs the tiny UMM only for now`);
-  const { cfg, weights } = loadModel(o.model);
-  const adapter = o.adapter ? loadAdapter(o.adapter, cfg) : null;
+  const janus = isJanusFolder(o.model);
+  if (janus && o.adapter) throw new InputError(`--adapter: ${o.model} is a Janus folder, and the Janus family takes no adapter`);
+  const tiny = janus ? null : loadModel(o.model);
+  const adapter = tiny && o.adapter ? loadAdapter(o.adapter, tiny.cfg) : null;
+  const specOf = new Map(Object.values(loadPromptSets()).flat().map((s) => [s.prompt, s]));
+  const families: JanusFamily[] = [];
+  /** A scorer for these settings: the tiny UMM's sessions, or the Janus graphs at the run's dtype. */
+  const makeScorer = async (settings: QueueSettings): Promise<ChunkScorer> => {
+    if (!tiny) {
+      const model = await openJanus(o.model, { dtype: settings.dtype as JanusDtype });
+      for (const w of model.warnings) console.warn(`${o.model}: ${w}`);
+      const family = janusFamily(model);
+      families.push(family);
+      return janusChunkScorer(family, settings, specOf);
+    }
+    return tinyChunkScorer(await createTinyScorer(settings as TinyScorer['o'], tiny.cfg, tiny.weights, adapter));
+  };
   const mine = { model: modelHash(o.model), adapter: adapterHash(o.adapter) };
   const redis = await connectRedis(addr);
   const name = `${hostname()}-${process.pid}`;
@@ -41,7 +59,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
   say(`model ${o.model} (${mine.model}), adapter ${o.adapter || 'none'} (${mine.adapter}); queue ${addr.url}, concurrency ${o.concurrency}`);
 
   // One scorer per chunk in hand (sessions are not shared between concurrent chunks), per settings.
-  const free = new Map<string, TinyScorer[]>();
+  const free = new Map<string, ChunkScorer[]>();
   const active = new Map<string, { job: Job<ChunkJob>; token: string }>();
   let refused = '';
   let lastEnd = 0; // when the last chunk was stored: the gap to the next is BullMQ's hand-over
@@ -71,7 +89,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     say(`${what}: scoring ${d.rows.length} prompts from row ${d.first + 1}`);
     if (token) active.set(job.id ?? '', { job, token });
     const key = JSON.stringify(d.settings); // the base seed too: scoreBatch draws each row's seeds from it
-    const scorer = free.get(key)?.pop() ?? await createTinyScorer(d.settings as TinyScorer['o'], cfg, weights, adapter);
+    const scorer = free.get(key)?.pop() ?? await makeScorer(d.settings);
     try {
       const t1 = performance.now();
       const images = await scoreChunk(scorer, d, (n) => job.updateProgress(n));
@@ -137,6 +155,7 @@ export async function workerCommand(argv: string[]): Promise<void> {
     process.off('SIGTERM', onSignal);
     await redis.hdel(WORKERS_KEY, name).catch(() => {});
     redis.disconnect();
+    for (const f of families) await f.release();
   }
   if (refused) throw new InputError(refused);
   say('stopped');
