@@ -190,6 +190,8 @@ describe('the Janus fixture in the engine (WASM)', () => {
       await page.getByTestId(`tab-${view}`).click();
       await expect(page.getByTestId('tiny-model-only').innerText()).resolves.toMatch(/works with the tiny model only; \/fixtures\/janus-tiny\/ is open/);
     }
+    await page.getByTestId('tab-train').click();
+    expect(await page.getByTestId('train-start').isDisabled(), 'Start waits for the tiny model').toBe(true);
   });
 
   test('back to the tiny model: the chip names it and Inspect generates 48 x 48 ShapesWorld groups', async () => {

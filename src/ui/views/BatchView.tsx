@@ -81,6 +81,7 @@ function ProgressPanel() {
     job: s.batchJob, status: s.batchStatus, error: s.batchError, run: s.batchRun, busy: s.busy,
   })));
   const done = useStore((s) => Object.keys(s.batchRecords).length);
+  const tinyOnly = useStore((s) => Boolean(s.model?.family)); // another family open: batches need the tiny model
   const a = useStore(useShallow((s) => ({ run: s.runBatch, cancel: s.cancelBatch, exp: s.exportBatch, scope: s.setBatchExportScope })));
   const { scope, filter, shown } = useStore(useShallow((s) => ({
     scope: s.batchExportScope, filter: s.batchFilter.trim(),
@@ -108,7 +109,7 @@ function ProgressPanel() {
         {running && rate > 0 && ` · ${(rate * 60).toFixed(1)} prompts/min · ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '—'}`}
       </p>
       <div className="button-row">
-        <button type="button" className="primary" data-testid="batch-run" disabled={running || watching || done >= total || Boolean(busy)} onClick={() => void a.run()}>
+        <button type="button" className="primary" data-testid="batch-run" disabled={running || watching || done >= total || Boolean(busy) || tinyOnly} onClick={() => void a.run()}>
           {done > 0 && done < total ? 'Resume' : 'Run'}
         </button>
         <button type="button" data-testid="batch-cancel" disabled={!running && !watching} onClick={() => void a.cancel()}>Cancel</button>

@@ -132,10 +132,12 @@ function RunPanel() {
   })));
   const lastStepMs = useStore((s) => (s.trainLog.length ? Math.round(1000 * s.trainLog[s.trainLog.length - 1].seconds) : null));
   const invalid = useStore((s) => Object.keys(s.trainProblems).length > 0);
+  const tinyOnly = useStore((s) => Boolean(s.model?.family));
   const skips = useStore((s) => [...s.trainLog].reverse().find((r) => r.skipReason) ?? null);
   const skipped = useStore((s) => (s.trainLog.length ? s.trainLog[s.trainLog.length - 1].skipped : 0));
   const running = status === 'running' || status === 'pausing';
-  const otherBusy = Boolean(busy) && !running;
+  // Another family open: training needs the tiny model (TinyModelOnly above says so).
+  const otherBusy = (Boolean(busy) && !running) || tinyOnly;
   return (
     <section className="panel run-panel">
       <h2>Run</h2>
@@ -153,7 +155,7 @@ function RunPanel() {
         <button type="button" className="demo" data-testid="train-demo" disabled={running || otherBusy} onClick={() => void a.demo()}>▶ Demo: short run</button>
       </div>
       <p className="hint">Start begins a fresh adapter. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
-      {otherBusy && <p className="note">The engine is busy ({busy}).</p>}
+      {otherBusy && busy && <p className="note">The engine is busy ({busy}).</p>}
       {invalid && !running && <p className="note" data-testid="train-settings-invalid">Start waits until every run setting is allowed: see the problems under the fields.</p>}
       {skipped > 0 && (
         <p className="note" data-testid="train-skipped">
