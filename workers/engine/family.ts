@@ -27,15 +27,16 @@ export const activeFamilyInfo = (): FamilyInfo | null => active?.info ?? null;
 
 /** The files as a folder the Janus loader reads; `location` names them in every error. */
 function bytesFolder(label: string, files: ReadonlyMap<string, Uint8Array>): ModelFolder {
-  return {
+  const folder: ModelFolder = {
     location: label,
     exists: async (path) => files.has(path),
     async read(path) {
       const b = files.get(path);
-      if (!b) throw new InputError(`${filePath({ location: label } as ModelFolder, path)} is missing`);
+      if (!b) throw new InputError(`${filePath(folder, path)} is missing`);
       return b;
     },
   };
+  return folder;
 }
 
 /**
@@ -72,7 +73,7 @@ export async function openFamily(
   };
   const dtypes = dtypesOfFiles([...byPath.keys()]);
   const missing = JANUS_GRAPHS.filter((g) => dtypes[g] === undefined);
-  // A graph missing at every dtype: say which, before the loader's generic fp32 default names a file the user never chose.
+  // A graph sent at no dtype: the loader falls back to its default (the export's hint, else fp32) and names that file as missing.
   const dtype: DtypeChoice | undefined = missing.length === 0 ? (dtypes as Record<JanusGraph, JanusDtype>) : undefined;
   const model = await loadJanus(folder, sessionFor, {
     dtype,
