@@ -87,6 +87,7 @@ async function main(): Promise<void> {
     const perImage = (local - startup) / images;
     const doc = {
       what: 'gvu score --queue (BullMQ on a local redis-server) against one-machine score, tiny UMM, GVU_ORT_THREADS=1 per process',
+      note: "Read with machine.loadavg: on this 2-core machine shared with other jobs, a second worker has no idle core to use, so throughput with 2 workers only shows the queue's correctness (identical output) and cost, not scaling; wall-clock differences of about 1 s between runs are noise (the chunk-size slope per_chunk_s is within it), the workers' own per-chunk timings are the overhead measure",
       machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', loadavg_at_start: LOAD_AT_START.map((x) => Number(x.toFixed(2))), loadavg_at_end: loadavg().map((x) => Number(x.toFixed(2))) },
       prompts: PROMPTS, group_size: G, images,
       process_start_s: round(startup),
