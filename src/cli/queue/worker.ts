@@ -141,6 +141,8 @@ export async function workerCommand(argv: string[]): Promise<void> {
       return;
     }
     say(`${sig} again: returning ${active.size} chunk(s) to the queue`);
+    // Redis may be down (commands then wait for it): exit after 3 s whatever happened.
+    setTimeout(() => process.exit(130), 3000).unref();
     void Promise.allSettled([...active.values()].map(({ job, token }) => job.moveToWait(token)))
       .then(() => redis.hdel(WORKERS_KEY, name).catch(() => {}))
       .then(() => process.exit(130));
