@@ -31,12 +31,15 @@ export default {
   // A busy two-core machine: give a slow test room before calling a mutant an infinite loop.
   timeoutMS: 10_000,
   incremental: true,
-  incrementalFile: `test-output/stryker/incremental-${key}.json`,
+  incrementalFile: `test-output/stryker/incremental-${key}${process.env.STRYKER_TESTS === 'fast' ? '-fast' : ''}.json`,
   // The sandbox lives in a git- and eslint-ignored folder, so a run in progress never shows up in
   // `git status` or `npm run lint`.
   tempDirName: 'test-output/stryker-tmp',
   ignorePatterns: ['test-output', 'dist', 'runs', 'scratch', '.ci'],
-  reporters: ['clear-text', 'json', 'progress-append-only'],
-  jsonReporter: { fileName: `test-output/stryker/mutation-${key}.json` },
+  // event-recorder writes each tested mutant as it finishes, so an interrupted run still leaves
+  // results (scripts/mutationReport.mjs reads that folder too); incremental and json only at the end.
+  reporters: ['clear-text', 'json', 'progress-append-only', 'event-recorder'],
+  eventReporter: { baseDir: `test-output/stryker/events-${key}${process.env.STRYKER_TESTS === 'fast' ? '-fast' : ''}` },
+  jsonReporter: { fileName: `test-output/stryker/mutation-${key}${process.env.STRYKER_TESTS === 'fast' ? '-fast' : ''}.json` },
   clearTextReporter: { allowColor: false, logTests: false, maxTestsToLog: 0 },
 };

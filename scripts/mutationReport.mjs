@@ -5,7 +5,9 @@
 //
 //   node scripts/mutationReport.mjs [report.json ...] [--command="..."] [--date=YYYY-MM-DD]
 //
-// With no report named, reads test-output/stryker/mutation-all.json (`npm run test:mutation`).
+// With no report named, reads test-output/stryker/mutation-all.json (`npm run test:mutation`). A
+// folder instead of a file is read as a run's event-recorder output (test-output/stryker/events-*),
+// which holds the mutants tested so far even when the run was stopped.
 // Several reports (per-folder runs) are merged; a file in more than one keeps the last one's mutants.
 // score = (killed + timeout) / (killed + timeout + survived + no_coverage), in percent, as Stryker
 // counts it; CompileError, RuntimeError and Ignored mutants are counted but not scored.
@@ -23,7 +25,12 @@ if (reports.length === 0) reports.push('test-output/stryker/mutation-all.json');
 
 const files = new Map(); // repo-relative path -> { source, mutants }
 let newest = 0;
+const untested = new Map(); // path -> mutants planned but not yet tested (an interrupted run)
 for (const r of reports) {
+  if (statSync(r, { throwIfNoEntry: false })?.isDirectory()) {
+    readEvents(r);
+    continue;
+  }
   let report;
   try {
     report = JSON.parse(readFileSync(r, 'utf8'));
@@ -35,6 +42,29 @@ for (const r of reports) {
   for (const [name, f] of Object.entries(report.files ?? {})) {
     const rel = relative(process.cwd(), resolve(report.projectRoot ?? process.cwd(), name)).split('\\').join('/');
     files.set(rel, f);
+  }
+}
+// The event-recorder folder of a run (stryker.config.mjs), finished or not: every tested mutant is
+// one NNNNN-onMutantTested.json; the plan (onMutationTestingPlanReady) says how many were due.
+function readEvents(dir) {
+  const rel = (name) => relative(process.cwd(), resolve(name)).split('\\').join('/');
+  const names = readdirSync(dir).sort();
+  const tested = new Set();
+  for (const n of names.filter((x) => x.endsWith('-onMutantTested.json'))) {
+    const m = JSON.parse(readFileSync(`${dir}/${n}`, 'utf8'));
+    const path = rel(m.fileName);
+    if (!files.has(path)) files.set(path, { source: readFileSync(path, 'utf8'), mutants: [] });
+    files.get(path).mutants.push(m);
+    tested.add(m.id);
+    newest = Math.max(newest, statSync(`${dir}/${n}`).mtimeMs);
+  }
+  const plan = names.find((x) => x.endsWith('-onMutationTestingPlanReady.json'));
+  if (!plan) return;
+  for (const p of JSON.parse(readFileSync(`${dir}/${plan}`, 'utf8')).mutantPlans ?? []) {
+    if (tested.has(p.mutant.id)) continue;
+    const path = rel(p.mutant.fileName);
+    untested.set(path, (untested.get(path) ?? 0) + 1);
+    if (!files.has(path)) files.set(path, { source: readFileSync(path, 'utf8'), mutants: [] });
   }
 }
 const folderOf = (path) => FOLDERS.find((f) => path.startsWith(`${f}/`)) ?? dirname(path);
@@ -74,6 +104,10 @@ for (const [path, f] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
   if (!perFolder.has(folder)) perFolder.set(folder, empty());
   const fileCounts = empty();
   perFile.set(path, fileCounts);
+  const notYet = untested.get(path) ?? 0;
+  if (notYet) {
+    for (const c of [perFolder.get(folder), overall, fileCounts]) c.not_tested = (c.not_tested ?? 0) + notYet;
+  }
   for (const m of f.mutants) {
     const k = KEYS[m.status];
     if (!k) throw new Error(`${path}: unknown mutant status ${m.status}`);
@@ -100,8 +134,10 @@ for (const c of [...perFolder.values(), overall, ...perFile.values()]) score(c);
 const tsFiles = (dir) => readdirSync(dir, { recursive: true }).map((f) => `${dir}/${String(f).split('\\').join('/')}`).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 for (const [folder, c] of perFolder) {
   if (!FOLDERS.includes(folder)) continue;
-  const missing = tsFiles(folder).filter((f) => !files.has(f)).sort();
-  c.complete = missing.length === 0;
+  // A barrel of re-exports has no mutants, so no events: not a file left out.
+  const barrel = (f) => readFileSync(f, 'utf8').split('\n').every((l) => /^\s*($|\/\/|\/?\*|import\s|export\s+(type\s+)?(\*(\s+as\s+\w+)?|\{[^}]*\})\s+from\s)/.test(l));
+  const missing = tsFiles(folder).filter((f) => !files.has(f) && !barrel(f)).sort();
+  c.complete = missing.length === 0 && !c.not_tested;
   if (missing.length) c.files_not_measured = missing;
 }
 
@@ -132,11 +168,12 @@ const md = [
   'and eval, >= 70% overall.',
   '',
   result.not_measured.length ? `Not measured in this run: ${result.not_measured.join(', ')}.` : 'All four folders measured.',
+  ...order.filter((f) => perFolder.get(f).not_tested).map((f) => `Interrupted run: in ${f}, ${perFolder.get(f).not_tested} of ${perFolder.get(f).mutants + perFolder.get(f).not_tested} mutants were not tested; the score covers those that were.`),
   ...order.filter((f) => perFolder.get(f).files_not_measured).map((f) => `Measured in part: ${f} (its score covers only the files measured; not measured: ${perFolder.get(f).files_not_measured.join(', ')}).`),
   '',
   '| folder | score | killed | timeout | survived | no coverage | compile error | ignored | mutants |',
   '|---|---|---|---|---|---|---|---|---|',
-  ...order.map((f) => row(perFolder.get(f).files_not_measured ? `${f} (part)` : f, perFolder.get(f))),
+  ...order.map((f) => row(perFolder.get(f).complete ? f : `${f} (part)`, perFolder.get(f))),
   row('**overall**', overall),
   '',
   '## Surviving mutants worth killing',
