@@ -124,7 +124,9 @@ describe('gvu score --queue with gvu worker, on a real redis-server', () => {
   });
 
   it('two workers, one killed with SIGKILL in the middle of a chunk: the other redoes it; no row lost or duplicated', async () => {
-    const q = `--queue=${redis.url(0)}`;
+    // A database of its own: BullMQ's stall check runs at most once per stalledInterval of the last
+    // worker that ran it on a queue, and the first test's workers use the default 30 s.
+    const q = `--queue=${redis.url(3)}`;
     // w1 stalls 3 s between scoring a chunk and storing it: it is killed in that window.
     const w1 = gvu(['worker', q, '--lockSeconds=2'], { GVU_TEST_CHUNK_PAUSE_MS: '3000' });
     await waitFor('worker 1 to start', () => w1.out().includes('concurrency 1'));
