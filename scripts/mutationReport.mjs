@@ -5,7 +5,8 @@
 //
 //   node scripts/mutationReport.mjs [report.json ...] [--command="..."] [--date=YYYY-MM-DD]
 //
-// With no report named, reads test-output/stryker/mutation-all.json (`npm run test:mutation`). A
+// With no report named, reads the one stryker.config.mjs writes for the same STRYKER_FOLDERS and
+// STRYKER_TESTS (test-output/stryker/mutation-all.json for `npm run test:mutation`). A
 // folder instead of a file is read as a run's event-recorder output (test-output/stryker/events-*),
 // which holds the mutants tested so far even when the run was stopped.
 // Several reports (per-folder runs) are merged; a file in more than one keeps the last one's mutants.
@@ -21,7 +22,12 @@ const OUT_MD = 'docs/mutation.md';
 const args = process.argv.slice(2);
 const opt = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const reports = args.filter((a) => !a.startsWith('--'));
-if (reports.length === 0) reports.push('test-output/stryker/mutation-all.json');
+// Default: the report of the run stryker.config.mjs would make from the same environment.
+if (reports.length === 0) {
+  const folders = (process.env.STRYKER_FOLDERS ?? FOLDERS.join(',')).split(',').map((f) => f.trim().replace(/\/$/, '')).filter(Boolean);
+  const key = folders.length === FOLDERS.length ? 'all' : folders.map((f) => f.split('/').pop()).join('-');
+  reports.push(`test-output/stryker/mutation-${key}${process.env.STRYKER_TESTS === 'fast' ? '-fast' : ''}.json`);
+}
 
 const files = new Map(); // repo-relative path -> { source, mutants }
 let newest = 0;
@@ -143,7 +149,7 @@ for (const [folder, c] of perFolder) {
 
 const order = [...perFolder.keys()].sort((a, b) => (perFolder.get(a).score ?? 101) - (perFolder.get(b).score ?? 101));
 const date = opt('date') ?? new Date(newest).toISOString().slice(0, 10);
-const command = opt('command') ?? process.env.MUTATION_COMMAND ?? 'npm run test:mutation';
+const command = opt('command') ?? `${process.env.STRYKER_TESTS ? `STRYKER_TESTS=${process.env.STRYKER_TESTS} ` : ''}${process.env.STRYKER_FOLDERS ? `STRYKER_FOLDERS=${process.env.STRYKER_FOLDERS} ` : ''}npx stryker run`;
 const result = {
   date,
   command,
@@ -175,6 +181,18 @@ const md = [
   '|---|---|---|---|---|---|---|---|---|',
   ...order.map((f) => row(perFolder.get(f).complete ? f : `${f} (part)`, perFolder.get(f))),
   row('**overall**', overall),
+  '',
+  '## Running it',
+  '',
+  '- `npm run test:mutation` (all four folders) or `npm run test:mutation:gvu` (`:eval`, `:graph`, `:model`):',
+  '  StrykerJS with the vitest runner on the unit project (never the browser one) and the TypeScript',
+  '  checker, one test runner at a time, incremental (test-output/stryker/incremental-*.json, so a',
+  '  rerun after a small change only retests what it touches), then this summary.',
+  '- `STRYKER_TESTS=fast npm run test:mutation:eval` (or any of them) leaves out the slow end-to-end tests (tests/cli train,',
+  '  transfer, shippedModel, badInputs/cliFlags, core/gvu/trainer; experiment is always left out):',
+  '  under an hour per folder on two shared cores instead of hours; the score is then a lower bound.',
+  '- A stopped run still leaves its tested mutants in test-output/stryker/events-*:',
+  '  `node scripts/mutationReport.mjs test-output/stryker/events-eval --command="..."` summarises them.',
   '',
   '## Surviving mutants worth killing',
   '',
