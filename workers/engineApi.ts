@@ -211,6 +211,11 @@ export interface BatchItem {
 
 export interface BatchRequest extends SamplingSettings {
   readonly items: readonly BatchItem[];
+  /**
+   * Prompts sampled together (default 4). A cancel waits for the call in flight, and a chunk's
+   * prefill is one call: on a software GPU it takes seconds for 4 prompts, so the page asks for 1.
+   */
+  readonly promptsPerChunk?: number;
   readonly groupSize: number;
   readonly seed: number;
   readonly reward: RewardSettings;

@@ -10,7 +10,7 @@ import type { BatchRequest, BatchRowResult } from '../engineApi.ts';
 import { rescore, verdictFor } from './inspect.ts';
 import { generationSessions, loadModel, policy, timed } from './model.ts';
 
-const PROMPTS_PER_CHUNK = 4;
+const PROMPTS_PER_CHUNK = 4; // unless the request says otherwise
 
 export async function scoreBatch(
   req: BatchRequest, onRows: (r: BatchRowResult) => void | Promise<void>, signal: CancelSignal,
@@ -21,9 +21,10 @@ export async function scoreBatch(
   const g = req.groupSize;
   let done = 0;
   try {
-    for (let start = 0; start < req.items.length; start += PROMPTS_PER_CHUNK) {
+    const per = req.promptsPerChunk ?? PROMPTS_PER_CHUNK;
+    for (let start = 0; start < req.items.length; start += per) {
       if (signal.aborted) throw new AbortError(`batch cancelled after ${done} prompts`);
-      const chunk = req.items.slice(start, start + PROMPTS_PER_CHUNK);
+      const chunk = req.items.slice(start, start + per);
       // A prompt's seeds depend only on the job seed and its index, so a resumed job draws the same images.
       const seeds = chunk.flatMap((it) => Array.from({ length: g }, (_, k) => (req.seed + it.index * g + k) >>> 0));
       const samples = await timed(`batch chunk (${chunk.length} prompts x G=${g})`, () =>

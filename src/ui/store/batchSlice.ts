@@ -191,7 +191,11 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
       });
       try {
         const reward = get().reward;
-        const res = await callEngine((e) => e.scoreBatch({ ...BATCH_SAMPLING, items: todo, groupSize: job.groupSize, seed: job.seed, reward }, onRows));
+        const { probe, model } = get();
+        const softwareGpu = model?.backend === 'webgpu' && Boolean(probe?.webgpu.isSoftware);
+        const res = await callEngine((e) => e.scoreBatch({
+          ...BATCH_SAMPLING, items: todo, groupSize: job.groupSize, seed: job.seed, reward, promptsPerChunk: softwareGpu ? 1 : undefined,
+        }, onRows));
         await Promise.all(saving); // the run is done only when its last rows are stored and shown
         const state = res.cancelled ? 'stopped' : 'done';
         await saveJob({ ...job, state });
