@@ -3,7 +3,7 @@
 // (killed, survived, timeout, no_coverage and score per mutated folder, plus overall) and
 // docs/mutation.md (the surviving mutants worth killing, grouped by folder, the worst first).
 //
-//   node scripts/mutationReport.mjs [report.json ...] [--command="..."] [--date=YYYY-MM-DD]
+//   node scripts/mutationReport.mjs [report.json | events-dir ...] [--command="..."] [--date=YYYY-MM-DD] [--note="..."]
 //
 // With no report named, reads the one stryker.config.mjs writes for the same STRYKER_FOLDERS and
 // STRYKER_TESTS (test-output/stryker/mutation-all.json for `npm run test:mutation`). A
@@ -157,6 +157,7 @@ const result = {
   score_formula: '(killed + timeout) / (killed + timeout + survived + no_coverage), percent',
   folders: Object.fromEntries([...order.map((f) => [f, perFolder.get(f)]), ['overall', overall]]),
   not_measured: FOLDERS.filter((f) => !perFolder.has(f)),
+  ...(opt('note') ? { note: opt('note') } : {}),
   files: Object.fromEntries([...perFile].map(([f, c]) => [f, { killed: c.killed, survived: c.survived, timeout: c.timeout, no_coverage: c.no_coverage, score: c.score }])),
 };
 mkdirSync(dirname(OUT_JSON), { recursive: true });
@@ -173,6 +174,7 @@ const md = [
   'TypeScript checker) and ignored (static) mutants are not scored. Targets (issue 13): >= 80% in gvu',
   'and eval, >= 70% overall.',
   '',
+  ...(opt('note') ? [opt('note'), ''] : []),
   result.not_measured.length ? `Not measured in this run: ${result.not_measured.join(', ')}.` : 'All four folders measured.',
   ...order.filter((f) => perFolder.get(f).not_tested).map((f) => `Interrupted run: in ${f}, ${perFolder.get(f).not_tested} of ${perFolder.get(f).mutants + perFolder.get(f).not_tested} mutants were not tested; the score covers those that were.`),
   ...order.filter((f) => perFolder.get(f).files_not_measured).map((f) => `Measured in part: ${f} (its score covers only the files measured; not measured: ${perFolder.get(f).files_not_measured.join(', ')}).`),
