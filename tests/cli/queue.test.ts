@@ -5,7 +5,6 @@
 // killed and run again; a worker with another adapter refuses the run's chunks, which another
 // worker then scores; a prompt that fails is reported, not retried forever; Redis unreachable is
 // one clear error and no output folder.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,27 +17,8 @@ import { LORA_DEFAULTS, loraShapes } from '../../src/core/model/lora.ts';
 import { paramShapes } from '../../src/core/model/umm.ts';
 import { tensor } from '../../src/core/tensor.ts';
 import { type RedisServer, freePort, startRedis } from './redisServer.ts';
+import { type GvuProcess as Proc, gvu, killGvuProcesses } from './gvuProcess.ts';
 
-interface Proc {
-  readonly child: ChildProcess;
-  readonly out: () => string;
-  readonly done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
-}
-
-const children: ChildProcess[] = [];
-
-function gvu(args: string[], env: Record<string, string> = {}): Proc {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/gvu.ts', ...args], { env: { ...process.env, GVU_ORT_THREADS: '1', ...env } });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (b: Buffer) => { stdout += b.toString(); });
-  child.stderr?.on('data', (b: Buffer) => { stderr += b.toString(); });
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('exit', (code, signal) => setImmediate(() => resolve({ code, signal, stdout, stderr })));
-  });
-  return { child, out: () => stdout + stderr, done };
-}
 
 async function waitFor(what: string, pred: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
   const t0 = Date.now();
@@ -93,7 +73,7 @@ beforeAll(async () => {
 }, 90_000);
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  killGvuProcesses();
   await redis?.stop();
 });
 

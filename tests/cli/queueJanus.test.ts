@@ -1,27 +1,15 @@
 // `gvu score --queue` with a Janus folder (the tiny fixture, writeFixture.ts): a worker that
 // opened the folder scores it one prompt per chunk through scoreJanus.ts's code, and the output
 // equals a one-machine `score --model=<folder>` byte for byte. A real redis-server.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeJanusFixture } from '../../src/cli/janusFixture/writeFixture.ts';
 import { type RedisServer, startRedis } from './redisServer.ts';
+import { gvu, killGvuProcesses, listFiles } from './gvuProcess.ts';
 
-const children: ChildProcess[] = [];
 
-function gvu(args: string[]): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/gvu.ts', ...args], { env: { ...process.env, GVU_ORT_THREADS: '1' } });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });
-  return { child, out: () => out, done: new Promise((resolve) => child.on('exit', (code) => setImmediate(() => resolve(code)))) };
-}
-
-const files = (dir: string, sub = ''): string[] => readdirSync(join(dir, sub), { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? files(dir, join(sub, e.name)) : [join(sub, e.name)])).sort();
 
 let redis: RedisServer;
 let tmp = '';
@@ -34,7 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  killGvuProcesses();
   await redis?.stop();
 });
 
@@ -45,14 +33,14 @@ describe('gvu score --queue with a Janus folder', () => {
     const ref = gvu(['score', ...args, `--out=${join(tmp, 'ref')}`]);
     const w = gvu(['worker', q, `--model=${join(tmp, 'janus')}`]);
     const p = gvu(['score', ...args, q, `--out=${join(tmp, 'q')}`]);
-    expect(await ref.done, ref.out()).toBe(0);
-    expect(await p.done, `${p.out()}\n${w.out()}`).toBe(0);
+    expect((await ref.done).code, ref.out()).toBe(0);
+    expect((await p.done).code, `${p.out()}\n${w.out()}`).toBe(0);
     expect(p.out()).toMatch(/3 chunks of up to 1 prompts x 2 images/);
-    const got = files(join(tmp, 'q'));
-    expect(got).toEqual(files(join(tmp, 'ref')));
+    const got = listFiles(join(tmp, 'q'));
+    expect(got).toEqual(listFiles(join(tmp, 'ref')));
     expect(got).toContain('images/line3-1.png');
     expect(got.filter((f) => !readFileSync(join(tmp, 'q', f)).equals(readFileSync(join(tmp, 'ref', f))))).toEqual([]);
     w.child.kill('SIGTERM');
-    expect(await w.done).toBe(0);
+    expect((await w.done).code).toBe(0);
   }, 60_000);
 });

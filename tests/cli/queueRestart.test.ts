@@ -1,27 +1,15 @@
 // Redis restarted (append-only file on) in the middle of a queued run: the producer and the worker
 // reconnect by themselves and the run ends with the same files as a one-machine score, no row lost
 // or duplicated. A real redis-server (redisServer.ts), every process the real entry point.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from './redisServer.ts';
+import { gvu, killGvuProcesses, listFiles } from './gvuProcess.ts';
 
-const children: ChildProcess[] = [];
 
-function gvu(args: string[], env: Record<string, string> = {}): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/gvu.ts', ...args], { env: { ...process.env, GVU_ORT_THREADS: '1', ...env } });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });
-  return { child, out: () => out, done: new Promise((resolve) => child.on('exit', (code) => setImmediate(() => resolve(code)))) };
-}
-
-const files = (dir: string, sub = ''): string[] => readdirSync(join(dir, sub), { withFileTypes: true })
-  .flatMap((e) => (e.isDirectory() ? files(dir, join(sub, e.name)) : [join(sub, e.name)])).sort();
 
 let redis: RedisServer;
 let tmp = '';
@@ -34,7 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  killGvuProcesses();
   await redis?.stop();
 });
 
@@ -45,7 +33,7 @@ describe('gvu score --queue across a Redis restart', () => {
     const q = `--queue=${redis.url(0)}`;
     const w = gvu(['worker', q], { GVU_TEST_CHUNK_PAUSE_MS: '400' });
     const p = gvu(['score', ...args, q, `--out=${join(tmp, 'q')}`]);
-    expect(await ref.done).toBe(0);
+    expect((await ref.done).code).toBe(0);
     const client = new Redis(redis.port, '127.0.0.1', { lazyConnect: true });
     client.on('error', () => {});
     await client.connect();
@@ -59,12 +47,12 @@ describe('gvu score --queue across a Redis restart', () => {
     }
     client.disconnect();
     await redis.restart();
-    expect(await p.done, `${p.out()}\n${w.out()}`).toBe(0);
-    const got = files(join(tmp, 'q'));
-    expect(got).toEqual(files(join(tmp, 'ref')));
+    expect((await p.done).code, `${p.out()}\n${w.out()}`).toBe(0);
+    const got = listFiles(join(tmp, 'q'));
+    expect(got).toEqual(listFiles(join(tmp, 'ref')));
     expect(got.filter((f) => !readFileSync(join(tmp, 'q', f)).equals(readFileSync(join(tmp, 'ref', f))))).toEqual([]);
     expect(readFileSync(join(tmp, 'q', 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(48);
     w.child.kill('SIGTERM');
-    expect(await w.done).toBe(0);
+    expect((await w.done).code).toBe(0);
   }, 80_000);
 });

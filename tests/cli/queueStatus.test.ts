@@ -1,23 +1,13 @@
 // `score --queue --status` and `--cancel` on a real redis-server: the status of a run nobody
 // works on, a cancel that removes its queued chunks and stops its producer without output, and
 // the same command again continuing it once a worker is there.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisServer, startRedis } from './redisServer.ts';
+import { gvu, killGvuProcesses } from './gvuProcess.ts';
 
-const children: ChildProcess[] = [];
-
-function gvu(args: string[]): { child: ChildProcess; out: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/gvu.ts', ...args], { env: { ...process.env, GVU_ORT_THREADS: '1' } });
-  children.push(child);
-  let out = '';
-  child.stdout?.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr?.on('data', (b: Buffer) => { out += b.toString(); });
-  return { child, out: () => out, done: new Promise((resolve) => child.on('exit', (code) => setImmediate(() => resolve(code)))) };
-}
 
 let redis: RedisServer;
 let tmp = '';
@@ -30,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGKILL');
+  killGvuProcesses();
   await redis?.stop();
 });
 
@@ -45,24 +35,24 @@ describe('score --queue --status and --cancel', () => {
     }
     const run = /run (\w+) on/.exec(p1.out())?.[1] ?? '';
     const status = gvu(['score', ...args, '--status']);
-    expect(await status.done).toBe(0);
+    expect((await status.done).code).toBe(0);
     expect(status.out()).toContain(`run ${run} on ${redis.url(0)}: ${join(tmp, 'p.jsonl')}, 10 prompts x 1 images in 3 chunks`);
     expect(status.out()).toContain('chunks: 0 done (0/10 images), 3 waiting, 0 running, 0 failed, 0 not queued');
     expect(status.out()).toContain('workers alive: 0');
 
     const cancel = gvu(['score', ...args, '--cancel']);
-    expect(await cancel.done).toBe(0);
+    expect((await cancel.done).code).toBe(0);
     expect(cancel.out()).toContain(`cancelled run ${run}: 3 queued chunk(s) removed, 0 running chunk(s) finish and are kept, 0 done kept`);
-    expect(await p1.done).toBe(2);
+    expect((await p1.done).code).toBe(2);
     expect(p1.out()).toContain(`gvu score: run ${run} was cancelled (score --cancel); nothing written; run the same command again to continue it`);
     expect(existsSync(join(tmp, 'out'))).toBe(false);
 
     const w = gvu(['worker', `--queue=${redis.url(0)}`]);
     const p2 = gvu(['score', ...args, `--out=${join(tmp, 'out')}`]);
-    expect(await p2.done, p2.out()).toBe(0);
+    expect((await p2.done).code, p2.out()).toBe(0);
     expect(p2.out()).toContain('0 already done, 0 already queued, 3 queued now');
     expect(readFileSync(join(tmp, 'out', 'results.jsonl'), 'utf8').trim().split('\n')).toHaveLength(10);
     w.child.kill('SIGTERM');
-    expect(await w.done).toBe(0);
+    expect((await w.done).code).toBe(0);
   }, 60_000);
 });
