@@ -14,6 +14,11 @@ describe('withinGroupAuc', () => {
     expect(a.groupsWithPairs).toBe(2);
     expect(a.auc).toBeCloseTo(1.5 / 3, 12);
   });
+  it('a tie alone counts half, a loss alone counts nothing (they do not cancel out)', () => {
+    expect(withinGroupAuc([[{ reward: 0.5, pass: true }, { reward: 0.5, pass: false }]]).auc).toBe(0.5);
+    expect(withinGroupAuc([[{ reward: 0.1, pass: true }, { reward: 0.2, pass: false }]]).auc).toBe(0);
+    expect(withinGroupAuc([[{ reward: 0.3, pass: true }, { reward: 0.2, pass: false }]]).auc).toBe(1);
+  });
   it('is NaN without mixed groups; a cross-group ordering does not count', () => {
     expect(withinGroupAuc([[{ reward: 1, pass: true }], [{ reward: 0, pass: false }]]).auc).toBeNaN();
   });
