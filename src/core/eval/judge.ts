@@ -1,8 +1,8 @@
 // ShapesEval's verdict on one image: detect objects from pixels, then apply GenEval's rules for
-// the spec (world/specCheck.ts). `pass` is GenEval's verdict; `strictPass` also demands the exact
+// the spec (world/specCheck.ts; relations by GenEval's relative_position unless another rule is named). `pass` is GenEval's verdict; `strictPass` also demands the exact
 // object set (nothing the spec did not ask for).
 import type { Spec } from '../world/spec.ts';
-import { checkSpec } from '../world/specCheck.ts';
+import { type SpecCheckOptions, checkSpec } from '../world/specCheck.ts';
 import { type Detection, detectObjects } from './detectObjects.ts';
 
 export interface JudgeResult {
@@ -13,8 +13,8 @@ export interface JudgeResult {
   readonly reasons: readonly string[];
 }
 
-export function judge(image: Uint8Array, spec: Spec): JudgeResult {
+export function judge(image: Uint8Array, spec: Spec, options: SpecCheckOptions = {}): JudgeResult {
   const detections = detectObjects(image);
-  const { pass, strictPass, reasons } = checkSpec(detections, spec);
+  const { pass, strictPass, reasons } = checkSpec(detections, spec, options);
   return { pass, strictPass, detections, reasons };
 }

@@ -7,6 +7,7 @@
 import { InputError } from '../errors.ts';
 import { CELL_COUNT, type Scene, type SceneObject, placeObjects } from './scene.ts';
 import type { Spec } from './spec.ts';
+import type { RelationRule } from './relations.ts';
 import { checkSpec } from './specCheck.ts';
 import { COLOURS, type Rng, SIZES, pick, shuffled } from './vocabulary.ts';
 
@@ -15,6 +16,7 @@ const MAX_PLACEMENTS = 10_000;
 
 export interface SampleOptions {
   readonly unlike?: Spec;
+  readonly relationRule?: RelationRule; // which relation rule the scene must satisfy (default GenEval's)
 }
 
 export function sampleSceneForSpec(spec: Spec, rng: Rng, options: SampleOptions = {}): Scene {
@@ -26,8 +28,9 @@ export function sampleSceneForSpec(spec: Spec, rng: Rng, options: SampleOptions 
     const placed = shuffled(rng, cells);
     const scene: Scene = { objects: objects.map((o, i): SceneObject => ({ ...o, cell: placed[i] })) };
     const placedObjects = placeObjects(scene);
-    if (!checkSpec(placedObjects, spec).strictPass) continue;
-    if (options.unlike && checkSpec(placedObjects, options.unlike).strictPass) continue;
+    const rules = { relationRule: options.relationRule };
+    if (!checkSpec(placedObjects, spec, rules).strictPass) continue;
+    if (options.unlike && checkSpec(placedObjects, options.unlike, rules).strictPass) continue;
     return scene;
   }
   const unlike = options.unlike ? ` unlike ${JSON.stringify(options.unlike.prompt)}` : '';

@@ -5,11 +5,20 @@
 //     its target entry. GenEval picks the most confident detections; we have no confidences, so
 //     an entry passes if *some* choice of `count` matching objects works;
 //   exclude: fewer than `count` objects of the class, whatever their colour.
+// Relations follow GenEval's relative_position by default; `relationRule: 'cell_margin'` is this
+// project's first rule, which also accepts diagonals GenEval fails (world/relations.ts).
 // strictPass also fails when any object was not asked for (the exact object set), which catches
 // the over-drawing GenEval's rules let through ("a photo of a circle" with five circles).
 import type { PlacedObject } from './scene.ts';
 import type { Spec, SpecInclude } from './spec.ts';
-import { relationHolds, relationsBetween } from './relations.ts';
+import { DEFAULT_RELATION_RULE, type RelationObject, type RelationRule, relationHolds, relationsBetween } from './relations.ts';
+
+/** A placed object, with its bounding box when it is a detection (GenEval's relations use it). */
+export type CheckedObject = PlacedObject & Pick<RelationObject, 'box'>;
+
+export interface SpecCheckOptions {
+  readonly relationRule?: RelationRule; // default: GenEval's relative_position
+}
 
 export interface SpecVerdict {
   readonly pass: boolean;
@@ -23,7 +32,8 @@ export interface SpecVerdict {
 // Far beyond any real image (4 objects asked of at most 16 cells); stops a pathological input.
 const MAX_SEARCH_STEPS = 100_000;
 
-export function checkSpec(objects: readonly PlacedObject[], spec: Spec): SpecVerdict {
+export function checkSpec(objects: readonly CheckedObject[], spec: Spec, options: SpecCheckOptions = {}): SpecVerdict {
+  const rule = options.relationRule ?? DEFAULT_RELATION_RULE;
   const reasons: string[] = [];
   const candidates = spec.include.map((e) => objects.flatMap((o, k) => (matches(o, e) ? [k] : [])));
   spec.include.forEach((e, i) => {
@@ -35,8 +45,8 @@ export function checkSpec(objects: readonly PlacedObject[], spec: Spec): SpecVer
   }
   let chosen: number[][] | null = null;
   if (reasons.length === 0) {
-    chosen = chooseObjects(objects, spec.include, candidates);
-    if (chosen === null) reasons.push(relationFailure(objects, spec.include, candidates));
+    chosen = chooseObjects(objects, spec.include, candidates, rule);
+    if (chosen === null) reasons.push(relationFailure(objects, spec.include, candidates, rule));
   }
   const pass = reasons.length === 0;
   const used = new Set(chosen?.flat() ?? []);
@@ -64,7 +74,9 @@ function matches(o: PlacedObject, e: SpecInclude): boolean {
 
 // Depth-first over entries: pick `count` unused candidates for each, keeping only picks whose
 // relations to the already-picked target entry hold.
-function chooseObjects(objects: readonly PlacedObject[], include: readonly SpecInclude[], candidates: readonly number[][]): number[][] | null {
+function chooseObjects(
+  objects: readonly CheckedObject[], include: readonly SpecInclude[], candidates: readonly number[][], rule: RelationRule,
+): number[][] | null {
   const chosen: number[][] = [];
   const used = new Set<number>();
   let steps = 0;
@@ -75,7 +87,7 @@ function chooseObjects(objects: readonly PlacedObject[], include: readonly SpecI
       if (++steps > MAX_SEARCH_STEPS) return false;
       if (e.position) {
         const [relation, target] = e.position;
-        const ok = pick.every((s) => chosen[target].every((t) => relationHolds(relation, objects[s], objects[t])));
+        const ok = pick.every((s) => chosen[target].every((t) => relationHolds(relation, objects[s], objects[t], rule)));
         if (!ok) continue;
       }
       chosen.push(pick);
@@ -100,14 +112,14 @@ function* combinations(items: readonly number[], k: number, start = 0): Generato
 }
 
 // Counts were fine, so a relation failed: show the first pair of objects for which it does not hold.
-function relationFailure(objects: readonly PlacedObject[], include: readonly SpecInclude[], candidates: readonly number[][]): string {
+function relationFailure(objects: readonly CheckedObject[], include: readonly SpecInclude[], candidates: readonly number[][], rule: RelationRule): string {
   for (const [i, e] of include.entries()) {
     if (!e.position) continue;
     const [relation, target] = e.position;
     for (const s of candidates[i]) {
       for (const t of candidates[target]) {
-        if (relationHolds(relation, objects[s], objects[t])) continue;
-        const seen = relationsBetween(objects[s], objects[t]);
+        if (relationHolds(relation, objects[s], objects[t], rule)) continue;
+        const seen = relationsBetween(objects[s], objects[t], rule);
         const count = e.count > 1 ? `${e.count} ` : '';
         return `expected ${count}${describeEntry(e)} ${relation} ${describeEntry(include[target])}, ` +
           `found a ${describeEntry(e)} ${seen.length > 0 ? seen.join(' and ') : 'on top of'} a ${describeEntry(include[target])}`;

@@ -35,7 +35,7 @@ const CASES: Case[] = [
   { name: 'three blue squares for "two" (the exclude: fewer than 3)', tag: 'counting', include: [{ ...blueSquare, count: 2 }], scene: [blue('square', 0), blue('square', 10), blue('square', 15)], pass: false, strict: false },
   { name: 'one blue square for "two"', tag: 'counting', include: [{ ...blueSquare, count: 2 }], scene: [blue('square', 0)], pass: false, strict: false },
   { name: 'a small circle where a large one is asked', tag: 'pos_size', include: [{ ...redCircle, size: 'large' }], scene: [red('circle', 5, 'small')], pass: false, strict: false },
-  // Relations from centres: left of = more than half a cell further left.
+  // Relations by GenEval's relative_position: box centres, the asked direction dominating the offset.
   { name: 'left of, same row two columns apart', tag: 'position', include: circleTo('left of'), scene: [red('circle', 4), blue('square', 6)], pass: true, strict: true },
   { name: 'left of asked, drawn right of', tag: 'position', include: circleTo('left of'), scene: [red('circle', 6), blue('square', 4)], pass: false, strict: false },
   { name: 'left of asked, same column (neither left nor right)', tag: 'position', include: circleTo('left of'), scene: [red('circle', 1), blue('square', 9)], pass: false, strict: false },
@@ -47,6 +47,11 @@ const CASES: Case[] = [
   { name: 'diagonal up-left is not right of', tag: 'position', include: circleTo('right of'), scene: [red('circle', 0), blue('square', 5)], pass: false, strict: false },
   { name: 'diagonal up-left is not below', tag: 'position', include: circleTo('below'), scene: [red('circle', 0), blue('square', 5)], pass: false, strict: false },
   { name: 'diagonal down-right counts as right of and below', tag: 'position', include: circleTo('right of'), scene: [red('circle', 15), blue('square', 10)], pass: true, strict: true },
+  // Steeper diagonals: the asked direction must dominate the offset (GenEval's relative_position).
+  { name: 'one column left, two rows up is not left of', tag: 'position', include: circleTo('left of'), scene: [red('circle', 0), blue('square', 9)], pass: false, strict: false },
+  { name: 'one column left, two rows up is above', tag: 'position', include: circleTo('above'), scene: [red('circle', 0), blue('square', 9)], pass: true, strict: true },
+  { name: 'one column right, three rows down is not right of', tag: 'position', include: circleTo('right of'), scene: [red('circle', 13), blue('square', 0)], pass: false, strict: false },
+  { name: 'two columns left, three rows up is left of (just)', tag: 'position', include: circleTo('left of'), scene: [red('circle', 0), blue('square', 14)], pass: true, strict: true },
 ];
 
 describe('judge on hand-placed scenes with the truth written down', () => {
@@ -54,5 +59,12 @@ describe('judge on hand-placed scenes with the truth written down', () => {
     const spec = buildSpec(tag, include);
     const v = judge(renderScene({ objects: scene.map((o) => ({ size: 'large', ...o })) }), spec);
     expect({ prompt: spec.prompt, pass: v.pass, strict: v.strictPass }, v.reasons.join('; ')).toEqual({ prompt: spec.prompt, pass, strict });
+  });
+
+  it("the cell-margin rule, by name, still accepts the steep diagonal GenEval's rule fails", () => {
+    const spec = buildSpec('position', circleTo('left of'));
+    const image = renderScene({ objects: [red('circle', 0), blue('square', 9)].map((o) => ({ size: 'large' as const, ...o })) });
+    expect(judge(image, spec).pass).toBe(false);
+    expect(judge(image, spec, { relationRule: 'cell_margin' }).pass).toBe(true);
   });
 });

@@ -40,7 +40,11 @@ describe('checkSpec (GenEval rules)', () => {
   it('position holds for every chosen subject against every chosen target, and says what it saw', () => {
     const spec = buildSpec('pos_count', [{ class: 'square', count: 1 }, { class: 'circle', count: 2, position: ['left of', 0] }]);
     const square = obj('square', 'red', 2, 1);
-    expect(checkSpec([square, obj('circle', 'red', 0, 0), obj('circle', 'red', 1, 3)], spec).strictPass).toBe(true);
+    expect(checkSpec([square, obj('circle', 'red', 0, 0), obj('circle', 'red', 1, 2)], spec).strictPass).toBe(true);
+    // One column left and two rows down: GenEval's rule says "below" only; the cell-margin rule also "left of".
+    const steep = [square, obj('circle', 'red', 0, 0), obj('circle', 'red', 1, 3)];
+    expect(checkSpec(steep, spec).reasons[0]).toBe('expected 2 circle left of square, found a circle below a square');
+    expect(checkSpec(steep, spec, { relationRule: 'cell_margin' }).strictPass).toBe(true);
     const oneRight = checkSpec([square, obj('circle', 'red', 0, 0), obj('circle', 'red', 3, 1)], spec);
     expect(oneRight.pass).toBe(false);
     expect(oneRight.reasons[0]).toBe('expected 2 circle left of square, found a circle right of a square');
