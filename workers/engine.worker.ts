@@ -13,7 +13,7 @@ import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
 import { currentBackend, loadModel, modelInfo as tinyModelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
 import { activeFamily, activeFamilyInfo, closeFamily, openFamily, requireTinyModel } from './engine/family.ts';
-import { familyGenerate, familyHeatmapsUnavailable, familyInspectImages, familyRescore } from './engine/familyInspect.ts';
+import { familyGenerate, familyHeatmaps, familyInspectImages, familyRescore } from './engine/familyInspect.ts';
 import { compare, resumeTraining, startTraining } from './engine/train.ts';
 
 const PROBE_CONFIG: ProbeGraphConfig = { batch: 2, seq: 16, width: 32, heads: 4 };
@@ -162,10 +162,9 @@ const engine: EngineApi = {
     const f = activeFamily();
     return f ? familyRescore(f, prompt, images, reward, sizes) : rescore(prompt, images, reward);
   })),
-  heatmaps: (prompt, image, teacher) => serial(() => runJob((signal) => {
+  heatmaps: (prompt, image, teacher, opts, onProgress) => serial(() => runJob((signal) => {
     const f = activeFamily();
-    if (f) familyHeatmapsUnavailable(f); // no family offers occlusion maps yet (capabilities.occlusionMaps)
-    return heatmaps(prompt, image, teacher, signal);
+    return f ? familyHeatmaps(f, prompt, image, opts ?? {}, signal, onProgress) : heatmaps(prompt, image, teacher, signal);
   })),
   openModel: (label, files, onGraph) => serial(async () => {
     await loadModel(); // the tiny model stays loaded beside it: closing goes straight back

@@ -172,7 +172,15 @@ export interface GeneratedGroup {
 export interface WordHeat {
   readonly word: string;
   readonly logp: number;
-  readonly heat: Float32Array; // [gridSize * gridSize], row-major
+  readonly heat: Float32Array; // [rows * cols], row-major
+  /** The blocks the heat is over; absent: the group's grid (the tiny model's 4 x 4). */
+  readonly grid?: { readonly rows: number; readonly cols: number };
+}
+
+/** For an opened family: the image's size and the occluded block's side in image tokens (default: at most 6 x 6 blocks). */
+export interface HeatmapOptions {
+  readonly size?: ImageSize;
+  readonly block?: number;
 }
 
 export interface TrainRequest {
@@ -259,7 +267,8 @@ export interface PlaygroundApi {
   openModel(label: string, files: Readonly<Record<string, Uint8Array>>, onGraph?: (graph: string, index: number, total: number) => void): Promise<ModelInfo>;
   /** Close the opened family: the tiny model is active again. */
   closeModel(): Promise<ModelInfo>;
-  heatmaps(prompt: string, image: Uint8Array, teacher: Teacher): Promise<WordHeat[]>;
+  /** Occlusion heatmaps of one image (a word per heat-strip entry); `opts` for an opened family, progress in understanding passes. */
+  heatmaps(prompt: string, image: Uint8Array, teacher: Teacher, opts?: HeatmapOptions, onProgress?: (done: number, total: number) => void): Promise<WordHeat[]>;
   /** Start (or, with a state in memory and resume, continue) a GvU run; resolves when it stops. */
   startTraining(req: TrainRequest, onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;
   resumeTraining(onEvent: (e: TrainEvent) => void): Promise<TrainStatus>;

@@ -1,7 +1,8 @@
 // A real UMM in the playground (issue 14): the tiny Janus fixture opened by URL through the files
 // layer (list, fetch into Cache Storage, read back), handed to the engine worker and opened on WASM
 // web sessions; Inspect then generates G = 2 with it (same seeds, same images), scores them with
-// the family's per-word p, and scores an uploaded image at its own size. Rewards and images are
+// the family's per-word p, draws a word's occlusion heatmap at two block sizes, and scores an
+// uploaded image at its own size. Rewards, heat and images are
 // checked against the same family run in Node (onnxruntime-node); rewards and per-word p
 // within 1e-4 relative (log space), as a random-weight model's are ~1e-3. Train and Batch say they need the
 // tiny model; going back to it generates ShapesWorld groups again; a broken fixture is refused with
@@ -145,7 +146,7 @@ describe('the Janus fixture in the engine (WASM)', () => {
     await expect(page.getByTestId('verdict').first().getAttribute('title')).resolves.toContain('48 x 48');
   });
 
-  test('rewards and per-word p equal the Node family\'s for the same images within 1e-4; heatmaps say they are not available', async () => {
+  test('rewards and per-word p equal the Node family\'s for the same images within 1e-4; a word\'s heatmap equals Node\'s at the default and a chosen block size', async () => {
     const { page } = app;
     const scores = await family.score({ prompt: PROMPT, images: first });
     const shown = await rewardsShown();
@@ -159,8 +160,26 @@ describe('the Janus fixture in the engine (WASM)', () => {
       expect(strip[k][0]).toContain(w.word);
       expect(close(strip[k][1], w.p), `p(${w.word}): page ${strip[k][1]}, node ${w.p}`).toBe(true);
     });
-    await cells.nth(3).click();
-    await expect(page.getByTestId('inspect-notice').innerText()).resolves.toMatch(/^Heatmaps are not available for \/fixtures\/janus-tiny\//);
+    // Occlusion heatmap of word 5 ("cube") over the fixture's 4 x 4 token grid: block 1 by default
+    // (16 passes), then block 2 (2 x 2 blocks); each cell's heat equals the Node family's within 1e-4.
+    const heatShown = () => page.locator('[data-testid="image-card"]').first().getByTestId('heat-overlay').locator('span')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-heat'))));
+    const heatEquals = async (block: number, cellsWanted: number) => {
+      const want = await family.occlusionMaps({ prompt: PROMPT, image: first[0], block });
+      await page.waitForFunction((n) => document.querySelectorAll('[data-testid="image-card"]:first-child [data-testid="heat-overlay"] span').length === n, cellsWanted, { timeout: 60_000 });
+      const got = await heatShown();
+      expect(want.words[5].word).toBe('cube');
+      expect(got.length).toBe(want.words[5].heat.length);
+      got.forEach((h, c) => expect(Math.abs(h - want.words[5].heat[c]), `block ${block}, cell ${c}: page ${h}, node ${want.words[5].heat[c]}`).toBeLessThan(1e-4));
+      expect(Math.max(...got.map(Math.abs)), 'a map with something on it').toBeGreaterThan(1e-3);
+    };
+    await cells.nth(5).click();
+    expect(await page.getByTestId('heat-block').inputValue()).toBe('1');
+    await heatEquals(1, 16);
+    await page.getByTestId('heat-block').selectOption('2');
+    await heatEquals(2, 4);
+    expect(await page.locator('.map-note').first().innerText()).toMatch(/^Heatmap of cube/);
+    await screenshot(app, 'janus-heatmap');
     // Rescoring with another variant goes through the family too.
     await page.getByTestId('reward-variant').selectOption('min_p');
     const minP = await family.score({ prompt: PROMPT, images: first, variant: 'min_p' });

@@ -1,11 +1,12 @@
 // Inspect with an opened model family (Janus): a group of G images with seeds, their intrinsic
 // reward and per-word p (the family groups BPE pieces into words), uploaded images at any size
-// (the family preprocesses), rescoring under the reward variants. Same GeneratedGroup as the tiny
+// (the family preprocesses), rescoring under the reward variants, occlusion heatmaps over the
+// image-token grid in blocks the page picks. Same GeneratedGroup as the tiny
 // model's, plus each image's size and the token grid, so the views draw either.
 // No ShapesEval verdicts: the judge reads ShapesWorld's 48 x 48 renders only.
 import { type CancelSignal, InputError } from '../../src/core/errors.ts';
-import type { FamilyScore, ModelFamily, RgbImage } from '../../src/core/families/family.ts';
-import type { GenerateRequest, GeneratedGroup, ImageScore, ImageSize, RewardSettings, TokenP } from '../engineApi.ts';
+import { type FamilyScore, type ModelFamily, type RgbImage, defaultOcclusionBlock } from '../../src/core/families/family.ts';
+import type { GenerateRequest, GeneratedGroup, HeatmapOptions, ImageScore, ImageSize, RewardSettings, TokenP, WordHeat } from '../engineApi.ts';
 import { timed } from './model.ts';
 
 const NO_SPEC = 'ShapesEval judges only the tiny model\'s 48 x 48 ShapesWorld images';
@@ -75,7 +76,16 @@ export async function familyInspectImages(
   return group(family, prompt, images, scores, { seeds: [], names, sampleMs: 0, scoreMs: performance.now() - t });
 }
 
-/** Occlusion maps only where the family offers them (Janus does not yet: ~N understanding passes per word). */
-export function familyHeatmapsUnavailable(family: ModelFamily): never {
-  throw new InputError(`heatmaps are not available for ${family.description}: this family does not offer occlusion maps yet`);
+/**
+ * Occlusion heatmaps over the family's image-token grid, `block` tokens a side (default: at most
+ * 6 x 6 blocks); one understanding pass per block, so progress counts passes.
+ */
+export async function familyHeatmaps(
+  family: ModelFamily, promptText: string, image: Uint8Array, opts: HeatmapOptions, signal: CancelSignal, onProgress?: (done: number, total: number) => void,
+): Promise<WordHeat[]> {
+  if (!family.capabilities.occlusionMaps) throw new InputError(`heatmaps are not available for ${family.description}: this family does not offer occlusion maps`);
+  const [rgb] = asImages([image], opts.size ? [opts.size] : undefined);
+  const block = opts.block ?? defaultOcclusionBlock(family.capabilities.imageTokens.rows);
+  const maps = await timed(`occlusion heatmaps, block ${block} (${family.id})`, () => family.occlusionMaps({ prompt: familyPrompt(promptText), image: rgb, block, signal, onProgress }));
+  return maps.words.map((w) => ({ word: w.word, logp: w.logp, heat: w.heat, grid: { rows: maps.rows, cols: maps.cols } }));
 }

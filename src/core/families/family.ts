@@ -73,11 +73,32 @@ export interface ScoreRequest extends Partial<RewardOptions> {
   readonly signal?: CancelSignal; // checked between images
 }
 
+export interface OcclusionRequest {
+  readonly prompt: string;
+  readonly image: RgbImage;
+  readonly block: number; // image tokens per occluded block side
+  readonly signal?: CancelSignal; // checked between understanding passes
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface FamilyOcclusion {
+  readonly rows: number; // blocks down and across the image
+  readonly cols: number;
+  readonly block: number;
+  // The heat strip's entries in its order (the prompt's words, then '<eos>'): log p on the intact
+  // image and, per block, log p(intact) - log p(block painted background).
+  readonly words: readonly { readonly word: string; readonly logp: number; readonly heat: Float32Array }[];
+}
+
+/** The default occluded block side: the smallest that keeps a map at most 6 x 6 blocks (36 understanding passes). */
+export const defaultOcclusionBlock = (grid: number): number => Math.max(1, Math.ceil(grid / 6));
+
 export interface ModelFamily {
   readonly id: FamilyId;
   readonly description: string; // for the Model view and run logs: "Janus (multi_modality ONNX), language_model q4"
   readonly capabilities: FamilyCapabilities;
   generate(req: GenerateRequest): Promise<FamilyImage[]>;
   score(req: ScoreRequest): Promise<FamilyScore[]>;
+  occlusionMaps(req: OcclusionRequest): Promise<FamilyOcclusion>; // when capabilities.occlusionMaps
   release(): Promise<void>;
 }

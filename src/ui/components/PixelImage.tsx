@@ -11,6 +11,7 @@ export interface HeatOverlay {
   readonly heat: Float32Array; // [rows * cols]
   readonly scale: number; // |heat| that maps to full colour
   readonly opacity: number;
+  readonly grid?: { readonly rows: number; readonly cols: number }; // the heat's blocks when coarser than the image's grid
 }
 
 export function PixelImage({ pixels, size, label, overlay, width = TINY_SIZE, height = TINY_SIZE, grid = { rows: TINY_GRID, cols: TINY_GRID } }: {
@@ -32,7 +33,8 @@ export function PixelImage({ pixels, size, label, overlay, width = TINY_SIZE, he
   }, [pixels, width, height]);
   // The long side fills `size`; a non-square upload keeps its aspect.
   const [w, h] = width >= height ? [size, (size * height) / width] : [(size * width) / height, size];
-  const [cw, ch] = [100 / grid.cols, 100 / grid.rows];
+  const cells = overlay?.grid ?? grid;
+  const [cw, ch] = [100 / cells.cols, 100 / cells.rows];
   return (
     <div className="pixel-image" style={{ width: w, height: h }}>
       <canvas ref={ref} width={width} height={height} role="img" aria-label={label} data-width={width} data-height={height} style={{ width: w, height: h }} />
@@ -41,8 +43,9 @@ export function PixelImage({ pixels, size, label, overlay, width = TINY_SIZE, he
           {Array.from(overlay.heat, (h, c) => (
             <span
               key={c}
+              data-heat={h}
               style={{
-                left: `${(c % grid.cols) * cw}%`, top: `${Math.floor(c / grid.cols) * ch}%`, width: `${cw}%`, height: `${ch}%`,
+                left: `${(c % cells.cols) * cw}%`, top: `${Math.floor(c / cells.cols) * ch}%`, width: `${cw}%`, height: `${ch}%`,
                 // Colour by sign and size; alpha by size, so cells with no evidence leave the image visible.
                 background: css(diverging(Math.sign(h))),
                 opacity: Math.min(1, Math.abs(h) / overlay.scale),

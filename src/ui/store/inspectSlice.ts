@@ -47,6 +47,9 @@ export interface InspectSlice {
   readonly heat: HeatSelection | null;
   readonly heatMaps: Readonly<Record<number, readonly WordHeat[]>>; // per member
   readonly heatLoading: boolean;
+  readonly heatProgress: number; // 0..1 of the occlusion passes
+  /** An opened family's occluded block side in image tokens; null: the engine's default (at most 6 x 6 blocks). */
+  readonly heatBlock: number | null;
   readonly overlayOn: boolean;
   readonly overlayOpacity: number;
 
@@ -57,6 +60,8 @@ export interface InspectSlice {
   scoreImageFiles(files: readonly File[]): Promise<void>;
   setReward(patch: Partial<RewardChoice>): Promise<void>;
   selectWord(member: number, wordIndex: number): Promise<void>;
+  /** A new block size drops the maps made with the old one; the selected word's map is made again. */
+  setHeatBlock(block: number | null): Promise<void>;
   setOverlay(patch: { on?: boolean; opacity?: number }): void;
   dismissLinkNotices(): void;
 }
@@ -98,6 +103,8 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     heat: null,
     heatMaps: {},
     heatLoading: false,
+    heatProgress: 0,
+    heatBlock: null,
     overlayOn: true,
     overlayOpacity: 0.65,
 
@@ -182,20 +189,30 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       }
       const f = family();
       if (f && !f.capabilities.occlusionMaps) {
-        set({ inspectNotice: `Heatmaps are not available for ${f.label}: this model family does not offer occlusion maps yet. The heat strip's p per word stands.` });
+        set({ inspectNotice: `Heatmaps are not available for ${f.label}: this model family does not offer occlusion maps. The heat strip's p per word stands.` });
         return;
       }
       set({ heat: { member, wordIndex }, overlayOn: true });
       if (heatMaps[member]) return;
-      set({ heatLoading: true });
+      set({ heatLoading: true, heatProgress: 0 });
       try {
-        const maps = await callEngine((e) => e.heatmaps(group.prompt, group.images[member], reward.teacher));
+        // An opened family reads the image at its own size, occluded in blocks of heatBlock tokens.
+        const opts = f ? { size: group.sizes?.[member], block: get().heatBlock ?? undefined } : undefined;
+        const onProgress = proxy((done: number, total: number) => set({ heatProgress: done / total }));
+        const maps = await callEngine((e) => e.heatmaps(group.prompt, group.images[member], reward.teacher, opts, onProgress));
         set((s) => ({ heatMaps: { ...s.heatMaps, [member]: maps } }));
       } catch (err) {
-        set({ inspectError: get().engineError(err), heat: null });
+        if (err instanceof Error && err.name === 'AbortError') set({ inspectNotice: 'Heatmap cancelled.', heat: null });
+        else set({ inspectError: get().engineError(err), heat: null });
       } finally {
         set({ heatLoading: false });
       }
+    },
+
+    async setHeatBlock(block) {
+      const { heat } = get();
+      set({ heatBlock: block, heatMaps: {}, heat: null });
+      if (heat) await get().selectWord(heat.member, heat.wordIndex);
     },
 
     setOverlay({ on, opacity }) {

@@ -1,6 +1,7 @@
 // Inspect: prompt -> G images with intrinsic reward, rank, group advantage, ShapesEval verdict,
 // a per-token heat strip each, and a word's occlusion heatmap over its image.
 import { useShallow } from 'zustand/react/shallow';
+import { defaultOcclusionBlock } from '../../core/families/family.ts';
 import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
 import { WORD_GROUPS } from '../../core/world/textTokenizer.ts';
 import { diverging, viridis } from '../colour.ts';
@@ -145,8 +146,8 @@ function GroupGrid() {
   const group = useStore((s) => s.group);
   const scores = useStore((s) => s.scores);
   const advantages = useStore((s) => s.advantages);
-  const { overlayOn, overlayOpacity, heat, heatLoading } = useStore(useShallow((s) => ({
-    overlayOn: s.overlayOn, overlayOpacity: s.overlayOpacity, heat: s.heat, heatLoading: s.heatLoading,
+  const { overlayOn, overlayOpacity, heat, heatLoading, heatProgress } = useStore(useShallow((s) => ({
+    overlayOn: s.overlayOn, overlayOpacity: s.overlayOpacity, heat: s.heat, heatLoading: s.heatLoading, heatProgress: s.heatProgress,
   })));
   const setOverlay = useStore((s) => s.setOverlay);
   if (!group || !scores || !advantages) {
@@ -170,10 +171,15 @@ function GroupGrid() {
             <span>opacity</span>
             <input type="range" min={0.1} max={1} step={0.05} value={overlayOpacity} onChange={(e) => setOverlay({ opacity: Number(e.target.value) })} />
           </label>
+          <HeatBlockField />
           <ScaleLegend title="occlusion: log p drop" scale={diverging} from={-1} to={1} left="against" right="supports" />
         </div>
       </div>
-      {heatLoading && <p className="muted"><span className="spinner" aria-hidden /> Occluding each cell and rescoring…</p>}
+      {heatLoading && (
+        <p className="muted" data-testid="heat-loading">
+          <span className="spinner" aria-hidden /> Occluding each block and rescoring… {Math.round(heatProgress * 100)}%
+        </p>
+      )}
       <div className="image-grid">
         {group.images.map((im, i) => (
           <ImageCard key={`${group.imageNames?.[i] ?? group.seeds[i]}-${i}`} member={i} pixels={im} rank={rank(i)} advantage={advantages[i]}
@@ -181,6 +187,29 @@ function GroupGrid() {
         ))}
       </div>
     </section>
+  );
+}
+
+/**
+ * An opened family's occluded block side, in image tokens: each block is one understanding pass of
+ * the model, so a fine map of a 24 x 24 grid (576 passes) is the user's choice, not the default.
+ */
+function HeatBlockField() {
+  const family = useStore((s) => s.model?.family ?? null);
+  const block = useStore((s) => s.heatBlock);
+  const setHeatBlock = useStore((s) => s.setHeatBlock);
+  if (!family?.capabilities.occlusionMaps) return null;
+  const grid = family.capabilities.imageTokens.rows;
+  const sides = Array.from({ length: grid }, (_, i) => i + 1).filter((b) => grid % b === 0);
+  const shown = block ?? defaultOcclusionBlock(grid); // the engine's default
+  const blocks = (b: number) => Math.ceil(grid / b);
+  return (
+    <label className="field inline" title="Each block is painted grey and the image scored again: one understanding pass per block">
+      <span>heatmap block</span>
+      <select data-testid="heat-block" value={shown} onChange={(e) => void setHeatBlock(Number(e.target.value))}>
+        {sides.map((b) => <option key={b} value={b}>{b} x {b} tokens ({blocks(b)} x {blocks(b)} = {blocks(b) ** 2} passes)</option>)}
+      </select>
+    </label>
   );
 }
 
@@ -212,7 +241,7 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
     <article className="image-card" data-testid="image-card">
       <div className="image-wrap">
         <PixelImage pixels={pixels} size={176} label={`image ${member + 1}, seed ${seed}`} width={imageSize?.width} height={imageSize?.height} grid={grid}
-          overlay={map && overlayOn ? { heat: map.heat, scale, opacity } : null} />
+          overlay={map && overlayOn ? { heat: map.heat, scale, opacity, grid: map.grid } : null} />
         <span className="rank" title="rank by reward within the group">#{rank}</span>
       </div>
       <div className="card-stats">

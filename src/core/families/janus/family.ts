@@ -1,10 +1,11 @@
 // The Janus family behind the ModelFamily interface: generation and intrinsic-reward scoring on
-// the MultiModality ONNX graphs. No training (the project cannot build Janus' training graphs)
-// and no occlusion maps yet (each would be ~N understanding passes of a 1B model per word).
+// the MultiModality ONNX graphs. No training (the project cannot build Janus' training graphs).
+// Occlusion maps cost one understanding pass per block (occlusion.ts), so the block is the caller's.
 import { AbortError } from '../../errors.ts';
-import type { FamilyScore, GenerateRequest, ModelFamily, ScoreRequest } from '../family.ts';
+import type { FamilyScore, GenerateRequest, ModelFamily, OcclusionRequest, ScoreRequest } from '../family.ts';
 import { generateImages } from './generate.ts';
 import type { JanusModel } from './load.ts';
+import { occlusionMaps } from './occlusion.ts';
 import { scoreImage } from './score.ts';
 
 export function janusFamily(model: JanusModel): ModelFamily {
@@ -17,7 +18,7 @@ export function janusFamily(model: JanusModel): ModelFamily {
       generate: true,
       score: true,
       train: false,
-      occlusionMaps: false,
+      occlusionMaps: true,
       guidance: true,
       freeText: true,
       imageTokens: { rows: cfg.genGrid, cols: cfg.genGrid },
@@ -38,6 +39,7 @@ export function janusFamily(model: JanusModel): ModelFamily {
       }
       return out;
     },
+    occlusionMaps: (req: OcclusionRequest) => occlusionMaps(model, req.prompt, req.image, req),
     release: () => model.release(),
   };
 }
