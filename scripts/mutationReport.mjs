@@ -3,13 +3,16 @@
 // (killed, survived, timeout, no_coverage and score per mutated folder, plus overall) and
 // docs/mutation.md (the surviving mutants worth killing, grouped by folder, the worst first).
 //
-//   node scripts/mutationReport.mjs [report.json | events-dir ...] [--command="..."] [--date=YYYY-MM-DD] [--note="..."]
+//   node scripts/mutationReport.mjs [report.json | events-dir ...] [--command="..."] [--date=YYYY-MM-DD] [--note="..."] [--fresh]
 //
 // With no report named, reads the one stryker.config.mjs writes for the same STRYKER_FOLDERS and
 // STRYKER_TESTS (test-output/stryker/mutation-all.json for `npm run test:mutation`). A
 // folder instead of a file is read as a run's event-recorder output (test-output/stryker/events-*),
 // which holds the mutants tested so far even when the run was stopped.
 // Several reports (per-folder runs) are merged; a file in more than one keeps the last one's mutants.
+// A folder none of the reports covers keeps its numbers (and its survivors' section of
+// docs/mutation.md) from the previous docs/results/mutation.json, with the date and command that
+// measured it, so per-folder runs add up instead of erasing each other; --fresh drops them.
 // score = (killed + timeout) / (killed + timeout + survived + no_coverage), in percent, as Stryker
 // counts it; CompileError, RuntimeError and Ignored mutants are counted but not scored.
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -133,13 +136,47 @@ if (overall.mutants === 0) {
   console.error('mutationReport: the report(s) hold no mutants');
   process.exit(1);
 }
+const date = opt('date') ?? new Date(newest).toISOString().slice(0, 10);
+const command = opt('command') ?? `${process.env.STRYKER_TESTS ? `STRYKER_TESTS=${process.env.STRYKER_TESTS} ` : ''}${process.env.STRYKER_FOLDERS ? `STRYKER_FOLDERS=${process.env.STRYKER_FOLDERS} ` : ''}npx stryker run`;
+for (const c of perFolder.values()) Object.assign(c, { date, command, ...(opt('note') ? { note: opt('note') } : {}) });
+
+// Folders this run did not measure keep the previous summary's numbers, files and survivors.
+const carried = new Map(); // folder -> its '### folder' section of the previous docs/mutation.md
+const previous = args.includes('--fresh') ? null : readPrevious();
+for (const [folder, c] of Object.entries(previous?.json.folders ?? {})) {
+  if (folder === 'overall' || perFolder.has(folder)) continue;
+  // Summaries written before folders carried their own date and command had one for the run.
+  const kept = { ...c, date: c.date ?? previous.json.date, command: c.command ?? previous.json.command };
+  if (!kept.note && previous.json.note) kept.note = previous.json.note;
+  perFolder.set(folder, kept);
+  for (const k of [...Object.values(KEYS), 'mutants', 'not_tested']) if (c[k]) overall[k] = (overall[k] ?? 0) + c[k];
+  for (const [path, fc] of Object.entries(previous.json.files ?? {})) if (folderOf(path) === folder && !perFile.has(path)) perFile.set(path, { ...fc });
+  carried.set(folder, previous.sections.get(folder) ?? []);
+}
+function readPrevious() {
+  let json;
+  try {
+    json = JSON.parse(readFileSync(OUT_JSON, 'utf8'));
+  } catch {
+    return null; // no previous summary: nothing to carry
+  }
+  const sections = new Map();
+  let current = null;
+  for (const line of (statSync(OUT_MD, { throwIfNoEntry: false }) ? readFileSync(OUT_MD, 'utf8') : '').split('\n')) {
+    const head = /^### (\S+) \(/.exec(line);
+    if (head) sections.set((current = head[1]), []);
+    else if (/^#{1,2} /.test(line)) current = null;
+    if (current) sections.get(current).push(line);
+  }
+  return { json, sections };
+}
 for (const c of [...perFolder.values(), overall, ...perFile.values()]) score(c);
 
 // A folder measured only in part (a run with --mutate naming some of its files) says so: its
 // score then covers the files measured, not the folder.
 const tsFiles = (dir) => readdirSync(dir, { recursive: true }).map((f) => `${dir}/${String(f).split('\\').join('/')}`).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
 for (const [folder, c] of perFolder) {
-  if (!FOLDERS.includes(folder)) continue;
+  if (!FOLDERS.includes(folder) || carried.has(folder)) continue;
   // A barrel of re-exports has no mutants, so no events: not a file left out.
   const barrel = (f) => readFileSync(f, 'utf8').split('\n').every((l) => /^\s*($|\/\/|\/?\*|import\s|export\s+(type\s+)?(\*(\s+as\s+\w+)?|\{[^}]*\})\s+from\s)/.test(l));
   const missing = tsFiles(folder).filter((f) => !files.has(f) && !barrel(f)).sort();
@@ -148,8 +185,6 @@ for (const [folder, c] of perFolder) {
 }
 
 const order = [...perFolder.keys()].sort((a, b) => (perFolder.get(a).score ?? 101) - (perFolder.get(b).score ?? 101));
-const date = opt('date') ?? new Date(newest).toISOString().slice(0, 10);
-const command = opt('command') ?? `${process.env.STRYKER_TESTS ? `STRYKER_TESTS=${process.env.STRYKER_TESTS} ` : ''}${process.env.STRYKER_FOLDERS ? `STRYKER_FOLDERS=${process.env.STRYKER_FOLDERS} ` : ''}npx stryker run`;
 const result = {
   date,
   command,
@@ -157,7 +192,6 @@ const result = {
   score_formula: '(killed + timeout) / (killed + timeout + survived + no_coverage), percent',
   folders: Object.fromEntries([...order.map((f) => [f, perFolder.get(f)]), ['overall', overall]]),
   not_measured: FOLDERS.filter((f) => !perFolder.has(f)),
-  ...(opt('note') ? { note: opt('note') } : {}),
   files: Object.fromEntries([...perFile].map(([f, c]) => [f, { killed: c.killed, survived: c.survived, timeout: c.timeout, no_coverage: c.no_coverage, score: c.score }])),
 };
 mkdirSync(dirname(OUT_JSON), { recursive: true });
@@ -168,14 +202,17 @@ const row = (name, c) => `| ${name} | ${pct(c.score)} | ${c.killed} | ${c.timeou
 const md = [
   '# Mutation testing',
   '',
-  `Measured ${date} with \`${command}\` (StrykerJS, config in \`stryker.config.mjs\`; numbers in`,
-  '`docs/results/mutation.json`, written by `scripts/mutationReport.mjs`). Score = (killed + timeout) /',
-  '(killed + timeout + survived + no coverage). Compile errors (ill-typed mutants, caught by the',
-  'TypeScript checker) and ignored (static) mutants are not scored. Targets (issue 13): >= 80% in gvu',
-  'and eval, >= 70% overall.',
+  'StrykerJS, config in `stryker.config.mjs`; numbers in `docs/results/mutation.json`, written by',
+  '`scripts/mutationReport.mjs`, which keeps the folders a run did not measure, so per-folder runs add',
+  'up. Score = (killed + timeout) / (killed + timeout + survived + no coverage). Compile errors',
+  '(ill-typed mutants, caught by the TypeScript checker) and ignored (static) mutants are not scored.',
+  'Targets (issue 13): >= 80% in gvu and eval, >= 70% overall.',
   '',
-  ...(opt('note') ? [opt('note'), ''] : []),
-  result.not_measured.length ? `Not measured in this run: ${result.not_measured.join(', ')}.` : 'All four folders measured.',
+  'Each folder was measured by:',
+  '',
+  ...order.map((f) => `- ${f}: ${perFolder.get(f).date}, \`${perFolder.get(f).command}\`${perFolder.get(f).note ? `. ${perFolder.get(f).note}` : ''}`),
+  '',
+  result.not_measured.length ? `Not measured: ${result.not_measured.join(', ')}.` : 'All four folders measured.',
   ...order.filter((f) => perFolder.get(f).not_tested).map((f) => `Interrupted run: in ${f}, ${perFolder.get(f).not_tested} of ${perFolder.get(f).mutants + perFolder.get(f).not_tested} mutants were not tested; the score covers those that were.`),
   ...order.filter((f) => perFolder.get(f).files_not_measured).map((f) => `Measured in part: ${f} (its score covers only the files measured; not measured: ${perFolder.get(f).files_not_measured.join(', ')}).`),
   '',
@@ -199,10 +236,15 @@ const md = [
   '## Surviving mutants worth killing',
   '',
   `Survived and no-coverage mutants, grouped by folder (the lowest score first), then by file (the most`,
-  `survivors first). Not listed: ${messageOnly} that only change the text of an error or log message.`,
+  `survivors first). Not listed: ${messageOnly} that only change the text of an error or log message${carried.size ? ` (in ${[...perFolder.keys()].filter((f) => !carried.has(f)).join(', ')})` : ''}.`,
   'Each line: `file:line` mutator: original -> replacement.',
 ];
 for (const folder of order) {
+  if (carried.has(folder)) {
+    md.push('', ...carried.get(folder));
+    while (md.at(-1) === '') md.pop();
+    continue;
+  }
   const list = survivors.filter((s) => s.folder === folder);
   md.push('', `### ${folder} (${pct(perFolder.get(folder).score)}, ${list.length} listed)`);
   const byFile = new Map();
