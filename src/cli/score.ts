@@ -55,7 +55,8 @@ export async function scoreCommand(argv: string[]): Promise<void> {
   const o = parseFlags('score', SCORE_FLAGS, argv);
   if (o.teacher === 'policy' && !o.adapter) throw new InputError('--teacher=policy scores with base + adapter; give --adapter=DIR too');
   // Everything that can be refused is read before the results folder exists.
-  const set = parsePromptSet(decodeText(readFileSync(o.prompts)), o.prompts);
+  // A Janus folder reads any text with its own tokenizer; the tiny UMM only ShapesWorld's words.
+  const set = parsePromptSet(decodeText(readFileSync(o.prompts)), o.prompts, { vocabulary: isJanusFolder(o.model) ? 'free' : 'shapesworld' });
   const out = o.out || join('runs/score', basename(o.prompts).replace(/\.[^.]+$/, ''));
   if (o.queue) return (await import('./queue/producer.ts')).queueScoreCommand(o, set, out);
   if (o.status || o.cancel) throw new InputError(`--${o.status ? 'status' : 'cancel'} reports on a queued run; give --queue=redis://HOST:PORT/DB too`);

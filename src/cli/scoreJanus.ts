@@ -39,10 +39,6 @@ export async function scoreJanusInto(o: JanusScoreConfig, out: string, set: Prom
     const problems = set.problems.map((p) => formatProblem(o.prompts, p));
     writeFileSync(join(out, 'problems.txt'), problems.join('\n') + (problems.length ? '\n' : ''));
     for (const p of problems) console.warn(p);
-    // TODO(promptSet.ts, another owner): parsePromptSet checks ShapesWorld's 46 words, which Janus
-    // does not need; until it takes an option to skip that, say why such rows are missing.
-    const unknown = set.problems.filter((p) => p.kind === 'unknown_word').length;
-    if (unknown) console.warn(`${unknown} prompt(s) skipped for words outside ShapesWorld: the prompt-set reader checks that vocabulary even for a Janus model`);
     console.log(`${family.description}\n${set.rows.length} prompts (${set.format}), ${set.problems.length} problems`);
     const specOf = new Map(Object.values(loadPromptSets()).flat().map((s) => [s.prompt, s]));
     const rows: ScoredRow[] = [];

@@ -60,6 +60,33 @@ describe('gvu score --model=<Janus folder>', () => {
     await family.release();
   });
 
+  it('reads free text and real GenEval metadata (COCO classes) for a Janus folder: every prompt scored, no ShapesWorld spec, no verdict', () => {
+    const geneval = [
+      '{"tag": "two_object", "include": [{"class": "bench", "count": 1}, {"class": "dog", "count": 1}], "prompt": "a photo of a bench and a dog"}',
+      '{"tag": "single_object", "include": [{"class": "circle", "count": 1}], "prompt": "a photo of a circle"}',
+    ];
+    writeFileSync(join(tmp, 'free.txt'), 'an astronaut riding a horse on Mars, oil painting\n\n');
+    writeFileSync(join(tmp, 'geneval.jsonl'), `${geneval.join('\n')}\n`);
+    const free = gvu(`--model=${model}`, `--prompts=${join(tmp, 'free.txt')}`, `--out=${join(tmp, 'free')}`, '--groupSize=1', '--images=false');
+    expect(free.stderr).toBe('');
+    expect(free.status).toBe(0);
+    const [row] = parseResultsJsonl(readFileSync(join(tmp, 'free', 'results.jsonl'), 'utf8'), 'results.jsonl');
+    expect(row.perToken.map((t) => t.word)).toEqual(['an', 'astronaut', 'riding', 'a', 'horse', 'on', 'Mars,', 'oil', 'painting']);
+    expect([row.tag, row.judgePass]).toEqual([null, null]);
+    const g = gvu(`--model=${model}`, `--prompts=${join(tmp, 'geneval.jsonl')}`, `--out=${join(tmp, 'geneval')}`, '--groupSize=1', '--images=false');
+    expect(g.stderr).toBe('');
+    expect(g.status).toBe(0);
+    const rows = parseResultsJsonl(readFileSync(join(tmp, 'geneval', 'results.jsonl'), 'utf8'), 'results.jsonl');
+    expect(rows.map((x) => [x.line, x.prompt, x.tag, x.judgePass])).toEqual([
+      [1, 'a photo of a bench and a dog', 'two_object', null], [2, 'a photo of a circle', 'single_object', null],
+    ]);
+    expect(readFileSync(join(tmp, 'geneval', 'problems.txt'), 'utf8')).toBe('');
+    // The tiny UMM still refuses what it cannot read, by line.
+    const tiny = gvu(`--prompts=${join(tmp, 'free.txt')}`, `--out=${join(tmp, 'tiny')}`);
+    expect(tiny.status).toBe(2);
+    expect(tiny.stderr).toMatch(/free\.txt:1: unknown word "astronaut"/);
+  });
+
   it('refuses an adapter and a dtype the folder lacks, leaving no results folder', () => {
     const prompts = `--prompts=${join(tmp, 'prompts.txt')}`;
     const a = gvu(`--model=${model}`, prompts, `--out=${join(tmp, 'a')}`, `--adapter=${tmp}`);

@@ -18,20 +18,27 @@ export interface PromptSetOptions {
   readonly maxWords: number; // longest prompt the model takes: the tiny UMM's maxText 20 less <bos> and <eos>
   readonly maxBytes: number; // refuse bigger files (UTF-8 bytes); a UI can check File.size against it first
   readonly maxRows: number; // refuse files with more rows than this (counting bad rows, not comments)
+  // 'shapesworld': every word must be the tiny UMM's (it has no other); 'free': any text, for a
+  // model with a BPE tokenizer (Janus), which checks its own prompts. Free rows have no ids, and a
+  // GenEval line whose entries ShapesWorld cannot judge (COCO classes) is kept without a spec.
+  readonly vocabulary: 'shapesworld' | 'free';
 }
+
+/** The longest free-text prompt (words): a caption, not a document; Janus reads ~600 tokens around it. */
+export const FREE_TEXT_MAX_WORDS = 200;
 
 // 20,000 rows: ShapesWorld's grammar makes about 1,300 distinct prompts, so a bigger set is mostly
 // repeats, and a batch of it (80,000 images at G = 4) would hold a browser tab for hours. A file
 // past the limit is refused whole, naming the limit and the first line past it, never cut short.
-export const PROMPT_SET_DEFAULTS: PromptSetOptions = { maxWords: 18, maxBytes: 8 * 1024 * 1024, maxRows: 20_000 };
+export const PROMPT_SET_DEFAULTS: PromptSetOptions = { maxWords: 18, maxBytes: 8 * 1024 * 1024, maxRows: 20_000, vocabulary: 'shapesworld' };
 
 export interface PromptRow {
   readonly line: number; // 1-based line in the file where the row starts
   readonly prompt: string; // as written, trimmed
   readonly tag: string | null; // the tag / category column or field; GenEval's tag
   readonly spec: Spec | null; // GenEval metadata only: what the ShapesEval judge checks
-  readonly words: readonly string[]; // the tokenizer's words (lowercased), one per id
-  readonly ids: readonly number[]; // text token ids, no special tokens
+  readonly words: readonly string[]; // the tokenizer's words (lowercased), one per id; free text: split at spaces, lowercased
+  readonly ids: readonly number[]; // ShapesWorld text token ids, no special tokens; empty for free text
 }
 
 export const PROBLEM_KINDS = ['malformed', 'missing_prompt', 'unknown_word', 'too_long', 'bad_spec', 'duplicate'] as const;
@@ -73,7 +80,8 @@ interface ReadResult {
 const error = (line: number, kind: ProblemKind, message: string): LineProblem => ({ line, kind, severity: 'error', message });
 
 export function parsePromptSet(text: string, fileName: string, options: Partial<PromptSetOptions> = {}): PromptSet {
-  const o = { ...PROMPT_SET_DEFAULTS, ...options };
+  const free = options.vocabulary === 'free';
+  const o = { ...PROMPT_SET_DEFAULTS, ...(free ? { maxWords: FREE_TEXT_MAX_WORDS } : {}), ...options };
   // Length in UTF-16 units is at most the UTF-8 byte count for BMP text; check it first so a huge
   // string is refused without encoding it.
   const bytes = text.length > o.maxBytes ? text.length : new TextEncoder().encode(text).length;
@@ -88,7 +96,7 @@ export function parsePromptSet(text: string, fileName: string, options: Partial<
     throw new InputError(`${fileName}:${binaryLine}: not UTF-8 or UTF-16 text (a binary file such as an image, or another encoding); save prompts as UTF-8 TXT, CSV or JSONL`);
   }
   const format = detectFormat(clean, fileName);
-  const { raw, problems } = format === 'csv' ? readCsv(clean, fileName) : format === 'txt' ? readTxt(clean) : readJsonl(clean, format);
+  const { raw, problems } = format === 'csv' ? readCsv(clean, fileName) : format === 'txt' ? readTxt(clean) : readJsonl(clean, format, free);
   if (raw.length === 0 && problems.length === 0) throw new InputError(`${fileName}: no prompts, only blank lines, # comments or a header`);
   if (raw.length > o.maxRows) {
     throw new InputError(
@@ -98,7 +106,7 @@ export function parsePromptSet(text: string, fileName: string, options: Partial<
   }
   const rows: PromptRow[] = [];
   for (const r of raw) {
-    const checked = checkRow(r, o.maxWords);
+    const checked = free ? checkFreeRow(r, o.maxWords) : checkRow(r, o.maxWords);
     if ('kind' in checked) problems.push(checked);
     else rows.push(checked);
   }
@@ -180,7 +188,7 @@ function readTxt(text: string): ReadResult {
   return { raw, problems: [] };
 }
 
-function readJsonl(text: string, format: 'jsonl' | 'geneval'): ReadResult {
+function readJsonl(text: string, format: 'jsonl' | 'geneval', free: boolean): ReadResult {
   const raw: RawRow[] = [];
   const problems: LineProblem[] = [];
   text.split('\n').forEach((lineText, i) => {
@@ -206,7 +214,9 @@ function readJsonl(text: string, format: 'jsonl' | 'geneval'): ReadResult {
         raw.push({ line, prompt: spec.prompt, tag: spec.tag, spec });
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
-        problems.push(error(line, 'bad_spec', e.message));
+        // Real GenEval metadata names COCO classes: a free-text model still draws and scores the prompt.
+        if (free && typeof value.prompt === 'string') raw.push({ line, prompt: value.prompt, tag: typeof value.tag === 'string' ? value.tag : null, spec: null });
+        else problems.push(error(line, 'bad_spec', e.message));
       }
     } else {
       const tag = value.tag ?? value.category;
@@ -300,6 +310,17 @@ function checkRow(r: RawRow, maxWords: number): PromptRow | LineProblem {
     };
   }
   return { line: r.line, prompt, tag: r.tag, spec: r.spec, words: ids.map((id) => TEXT_VOCABULARY[id]), ids };
+}
+
+/** A free-text row: only emptiness and length are checked here; the model's tokenizer reads the rest. */
+function checkFreeRow(r: RawRow, maxWords: number): PromptRow | LineProblem {
+  if (r.prompt === undefined) return error(r.line, 'missing_prompt', 'no "prompt" field');
+  if (typeof r.prompt !== 'string') return error(r.line, 'missing_prompt', `prompt: expected a string, got ${JSON.stringify(r.prompt)}`);
+  const prompt = r.prompt.trim().replace(/\s+/g, ' ');
+  if (prompt === '') return error(r.line, 'missing_prompt', 'empty prompt');
+  const words = prompt.toLowerCase().split(' ');
+  if (words.length > maxWords) return error(r.line, 'too_long', `too long: ${words.length} words, at most ${maxWords}`);
+  return { line: r.line, prompt, tag: r.tag, spec: r.spec, words, ids: [] };
 }
 
 // Duplicates are kept (a user may repeat a prompt on purpose to get more samples) but reported,
