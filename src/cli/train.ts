@@ -22,9 +22,9 @@ import { loadPromptSet } from './promptSets.ts';
 export const TRAIN_FLAGS = {
   ...GVU_FLAGS,
   model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
-  prompts: flag.string('train', 'SET|FILE', 'RL prompts: a set in public/data/prompts (train, pool) or a spec .jsonl file'),
+  prompts: flag.string('pool', 'SET|FILE', 'RL prompts: a set in public/data/prompts (train, pool) or a spec .jsonl file'),
   val: flag.string('val', 'SET|FILE', 'validation prompt set for evalEvery'),
-  snapshotEvery: flag.integer(0, 'also keep the adapter at every multiple of this step in <out>/snapshots/step-N (0 = off)', { min: 0 }),
+  snapshotEvery: flag.integer(250, 'also keep the adapter at every multiple of this step in <out>/snapshots/step-N (0 = off)', { min: 0 }),
   out: flag.output('runs/gvu/default', 'DIR', 'run folder: logs, checkpoint (resumed when present), adapter'),
 } as const;
 export const TRAIN_CLI_DEFAULTS = flagDefaults(TRAIN_FLAGS);

@@ -82,7 +82,7 @@ async function runTransfer(o: FlagValues<typeof TRANSFER_FLAGS>, argv: string[],
       if (!existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) {
         await runTraining({
           ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, prompts, steps: o.steps, lr: o.lr, beta: o.beta,
-          reward: o.reward, seed: o.seed, promptsPerStep: perStep, evalEvery: 0,
+          reward: o.reward, seed: o.seed, promptsPerStep: perStep, evalEvery: 0, promptSampling: 'uniform', // as measured, before by_tag was the default
         });
       }
     });

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { flag, flagDefaults, parseFlags } from '../../src/cli/flags.ts';
 import { SCORE_FLAGS } from '../../src/cli/score.ts';
 import { TRAIN_FLAGS } from '../../src/cli/train.ts';
+import { GVU_PRESETS } from '../../src/core/gvu/presets.ts';
 import { GVU_DEFAULTS } from '../../src/core/gvu/trainer.ts';
 
 const TABLE = {
@@ -42,8 +43,9 @@ describe('parseFlags', () => {
     expect(parseFlags('t', TABLE, ['--steps=6', `--config=${file}`])).toMatchObject({ steps: 6, images: false, seeds: [7, 8], teacher: 'policy' });
   });
 
-  it('keeps the trainer\'s defaults in the train table', () => {
-    expect(flagDefaults(TRAIN_FLAGS)).toMatchObject(GVU_DEFAULTS);
+  it('keeps the trainer\'s defaults in the train table, with the headline preset\'s method (RESULTS.md\'s GvU row)', () => {
+    expect(flagDefaults(TRAIN_FLAGS)).toMatchObject({ ...GVU_DEFAULTS, ...GVU_PRESETS.headline.config, evalEvery: 250, checkpointEvery: 50 });
+    expect(flagDefaults(TRAIN_FLAGS)).toMatchObject({ lr: 3e-4, beta: 0.1, steps: 1500, prompts: 'pool', promptSampling: 'by_tag', snapshotEvery: 250 });
     expect(parseFlags('score', SCORE_FLAGS, []).prompts).toBe('public/data/prompts/test.jsonl');
   });
 });

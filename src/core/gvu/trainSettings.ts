@@ -32,6 +32,7 @@ export const TRAIN_SETTING_RULES: Readonly<Record<NumericSetting, SettingRule>> 
   topP: { label: 'top-p', min: 0, max: 1, minExclusive: true, why: '1 = off; 0 keeps no code' },
   minP: { label: 'min-p', min: 0, max: 1, maxExclusive: true, why: '0 = off; 1 keeps only the most likely code' },
   cfgScale: { label: 'CFG scale', min: 0, max: 20, why: '1 or 0 = no guidance' },
+  deadZone: { label: 'advantage dead zone', min: 0, max: 1, why: 'a group whose reward range is below it gets no advantage (advantage dead_zone)' },
   loraRank: { label: 'LoRA rank', min: 1, max: 256, integer: true, why: 'the inner width of the adapter' },
   loraAlpha: { label: 'LoRA alpha', min: 0, max: 1024, minExclusive: true, why: 'the update is scaled by alpha / rank' },
   seed: { label: 'seed', min: 0, max: 2 ** 32 - 1, integer: true, why: 'seeds are 32-bit' },

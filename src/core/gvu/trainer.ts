@@ -21,7 +21,8 @@ import type { ModelSession } from '../runtime/session.ts';
 import { mulberry32, tensor } from '../tensor.ts';
 import { type Spec, UNCOND_PROMPT, groupByTag, promptIds, renderTokens, shuffled } from '../world/index.ts';
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
-import { REWARD_VARIANTS, type RewardVariant, groupAdvantages } from './reward.ts';
+import { ADVANTAGE_MODES, type AdvantageMode, advantagesBy } from './advantages.ts';
+import { REWARD_VARIANTS, type RewardVariant } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
 import { type GenerationSessions, type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
@@ -44,6 +45,13 @@ export interface GvuConfig {
   rewardVariant: RewardVariant | 'sequence'; // 'sequence' = prod p_j, an image-level likelihood
   includeEos: boolean; // score the end-of-sequence token too
   teacher: 'frozen' | 'policy'; // frozen base (default) or the co-evolving policy (paper's code)
+  advantage: AdvantageMode; // how a group's rewards become advantages (advantages.ts)
+  deadZone: number; // advantage dead_zone: a group whose reward range is below this gets none
+  // Where the adapter acts in the model that is shipped and measured: 'shared' on every sequence
+  // (understanding too), 'generation' only on generation sequences (prompt + image tokens), so the
+  // understanding branch keeps the base weights. Training is the same (only generation sequences
+  // are trained); the difference is the policy-as-teacher's scorer and the understanding after.
+  adapterScope: 'shared' | 'generation';
   promptSampling: 'by_tag' | 'uniform'; // by_tag: a category first, then a prompt (balanced); uniform: any prompt
   loraRank: number;
   loraAlpha: number;
@@ -59,6 +67,7 @@ export const GVU_DEFAULTS: GvuConfig = {
   steps: 150, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 1e-3, beta: 0.03, clipEps: 0.2,
   temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
   reward: 'intrinsic', rewardVariant: 'geomean', includeEos: false, teacher: 'frozen', promptSampling: 'uniform',
+  advantage: 'std', deadZone: 0, adapterScope: 'shared',
   loraRank: 8, loraAlpha: 32, loraTargets: 'all', seed: 0, logEvery: 1, evalEvery: 25, evalGroupSize: 4, checkpointEvery: 25,
 };
 
@@ -107,6 +116,8 @@ const GVU_CHOICES: { readonly [K in keyof GvuConfig]?: readonly GvuConfig[K][] }
   rewardVariant: [...REWARD_VARIANTS, 'sequence'],
   teacher: ['frozen', 'policy'],
   promptSampling: ['by_tag', 'uniform'],
+  advantage: [...ADVANTAGE_MODES],
+  adapterScope: ['shared', 'generation'],
 };
 
 /**
@@ -121,6 +132,9 @@ export function checkGvuConfig(run: GvuConfig): void {
   }
   for (const [key, problem] of Object.entries(settingProblems(run))) {
     problems.push(problem.replace(/^([^:]+):/, `$1 (${key}):`));
+  }
+  if (run.teacher === 'policy' && run.adapterScope === 'generation') {
+    problems.push('teacher policy with adapterScope generation: the policy\'s understanding is then the base\'s; use teacher frozen');
   }
   if (problems.length === 1) throw new InputError(`GvU config: ${problems[0]}`);
   if (problems.length) throw new InputError(`GvU config has ${problems.length} problems:\n${problems.map((p) => `- ${p}`).join('\n')}`);
@@ -239,7 +253,7 @@ export async function trainGvu(
       const ro = await rollout(cfg, base, run, s, state, train, hooks.signal);
       const n = cfg.imageTokens;
       const b = ro.samples.length;
-      const adv = groupAdvantages(ro.rewards, run.groupSize);
+      const adv = advantagesBy(run.advantage, ro.rewards, run.groupSize, run.deadZone);
       const seq = packGeneration(cfg, ro.samples.map((x) => promptIds(ro.specs[x.prompt].prompt)), ro.samples.map((x) => Array.from(x.codes)));
       const oldLogp = new Float32Array(b * n);
       ro.samples.forEach((x, i) => oldLogp.set(x.modelLogp, i * n));
