@@ -1,10 +1,10 @@
 // The prompt as a heat strip: one cell per token, coloured by p_j on viridis; the exact value shows
 // on hover and keyboard focus. Clicking (or Enter on) a word asks for its occlusion heatmap.
-import type { TokenP } from '../../../workers/engineApi.ts';
 import { css, gradientCss, inkOn, viridis } from '../colour.ts';
 
 export function HeatStrip({ tokens, selected, onSelect, label }: {
-  tokens: readonly TokenP[];
+  /** counted: whether the word entered the reward (absent: not known, e.g. a stored batch row). */
+  tokens: readonly { readonly word: string; readonly p: number; readonly counted?: boolean }[];
   selected: number | null;
   onSelect: (index: number) => void;
   label: string;
@@ -13,12 +13,12 @@ export function HeatStrip({ tokens, selected, onSelect, label }: {
     <div className="heat-strip" role="group" aria-label={label}>
       {tokens.map((t, j) => {
         const bg = viridis(t.p);
-        const text = `${t.word}: p = ${t.p.toFixed(4)}${t.counted ? '' : ' (not counted)'}`;
+        const text = `${t.word}: p = ${t.p.toFixed(4)}${t.counted === false ? ' (not counted)' : ''}`;
         return (
           <button
             type="button"
             key={j}
-            className={`heat-cell${selected === j ? ' selected' : ''}${t.counted ? '' : ' uncounted'}`}
+            className={`heat-cell${selected === j ? ' selected' : ''}${t.counted === false ? ' uncounted' : ''}`}
             style={{ background: css(bg), color: inkOn(bg) }}
             title={text}
             aria-label={text}

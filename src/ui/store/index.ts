@@ -1,6 +1,7 @@
 // The page's one store: slices merged (engine, inspect, train, batch). Only actions call the engine.
 import { create } from 'zustand';
 import { createBatchSlice } from './batchSlice.ts';
+import { createBatchDetailSlice } from './batchDetailSlice.ts';
 import { createEngineSlice } from './engineSlice.ts';
 import { createEngineModelSlice } from './engineModelSlice.ts';
 import { createInspectSlice } from './inspectSlice.ts';
@@ -15,6 +16,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createInspectSlice(...a),
   ...createTrainSlice(...a),
   ...createBatchSlice(...a),
+  ...createBatchDetailSlice(...a),
   ...createModelFilesSlice(...a),
   ...createEngineModelSlice(...a),
 }));

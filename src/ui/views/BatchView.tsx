@@ -3,15 +3,15 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { formatProblem } from '../../core/io/promptSet.ts';
-import { PixelImage } from '../components/PixelImage.tsx';
-import { TinyModelOnly } from '../components/TinyModelOnly.tsx';
+import { FamilyBatchNote } from '../components/FamilyBatchNote.tsx';
 import { useStore } from '../store/index.ts';
-import { type ExportScope, type SortKey, visibleRows } from '../store/batchSlice.ts';
+import { type ExportScope, visibleRows } from '../store/batchSlice.ts';
+import { ResultsTable } from './batch/ResultsTable.tsx';
 
 export function BatchView() {
   return (
     <div className="batch-view">
-      <TinyModelOnly what="Batch" />
+      <FamilyBatchNote />
       <SourcePanel />
       <ProgressPanel />
       <JobsPanel />
@@ -81,7 +81,6 @@ function ProgressPanel() {
     job: s.batchJob, status: s.batchStatus, error: s.batchError, run: s.batchRun, busy: s.busy,
   })));
   const done = useStore((s) => Object.keys(s.batchRecords).length);
-  const tinyOnly = useStore((s) => Boolean(s.model?.family)); // another family open: batches need the tiny model
   const a = useStore(useShallow((s) => ({ run: s.runBatch, cancel: s.cancelBatch, exp: s.exportBatch, scope: s.setBatchExportScope })));
   const { scope, filter, shown } = useStore(useShallow((s) => ({
     scope: s.batchExportScope, filter: s.batchFilter.trim(),
@@ -109,7 +108,7 @@ function ProgressPanel() {
         {running && rate > 0 && ` · ${(rate * 60).toFixed(1)} prompts/min · ETA ${Number.isFinite(eta) ? `${Math.ceil(eta)} s` : '—'}`}
       </p>
       <div className="button-row">
-        <button type="button" className="primary" data-testid="batch-run" disabled={running || watching || done >= total || Boolean(busy) || tinyOnly} onClick={() => void a.run()}>
+        <button type="button" className="primary" data-testid="batch-run" disabled={running || watching || done >= total || Boolean(busy)} onClick={() => void a.run()}>
           {done > 0 && done < total ? 'Resume' : 'Run'}
         </button>
         <button type="button" data-testid="batch-cancel" disabled={!running && !watching} onClick={() => void a.cancel()}>Cancel</button>
@@ -200,65 +199,6 @@ function Summary() {
           {cats.map(([tag, c]) => (
             <tr key={tag}><td>{tag}</td><td className="num">{c.n}</td><td className="num">{(c.reward / c.n).toFixed(4)}</td>
               <td className="num">{c.judged ? `${((100 * c.pass) / c.judged).toFixed(0)}% of ${c.judged}` : '—'}</td></tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-const COLUMNS: { key: SortKey | null; label: string; num?: boolean }[] = [
-  { key: 'line', label: 'Line' }, { key: null, label: 'Image' }, { key: 'prompt', label: 'Prompt' }, { key: 'tag', label: 'Category' },
-  { key: 'reward', label: 'Reward', num: true }, { key: 'lowestP', label: 'Lowest word', num: true }, { key: 'judge', label: 'ShapesEval' },
-];
-
-function ResultsTable() {
-  const records = useStore((s) => s.batchRecords);
-  const sort = useStore((s) => s.batchSort);
-  const filter = useStore((s) => s.batchFilter);
-  const a = useStore(useShallow((s) => ({ sortBy: s.setBatchSort, filter: s.setBatchFilter })));
-  const rows = useMemo(() => visibleRows(records, sort, filter), [records, sort, filter]);
-  if (Object.keys(records).length === 0) return null;
-  return (
-    <section>
-      <div className="section-head">
-        <h2>Results</h2>
-        <label className="field inline">
-          <span>Filter</span>
-          <input type="search" value={filter} placeholder="prompt, category or word" onChange={(e) => a.filter(e.target.value)} data-testid="batch-filter" />
-        </label>
-      </div>
-      <table className="table results" data-testid="batch-table">
-        <thead>
-          <tr>
-            {COLUMNS.map((c) => (
-              <th key={c.label} className={c.num ? 'num' : undefined}
-                aria-sort={c.key && sort.key === c.key ? (sort.desc ? 'descending' : 'ascending') : undefined}>
-                {c.key ? (
-                  <button type="button" className="sort" onClick={() => a.sortBy(c.key!)}>
-                    {c.label}{sort.key === c.key ? (sort.desc ? ' ▼' : ' ▲') : ''}
-                  </button>
-                ) : c.label}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map(({ row, image, key }) => (
-            <tr key={key} data-testid="batch-row" data-line={row.line} data-prompt={row.prompt} data-seed={row.seed}>
-              <td className="mono">{row.line}·{row.imageIndex}</td>
-              <td><PixelImage pixels={image} size={40} label={`${row.prompt}, image ${row.imageIndex + 1}`} /></td>
-              <td>{row.prompt}</td>
-              <td>{row.tag ?? '—'}</td>
-              <td className="num">{row.reward.toFixed(4)}</td>
-              <td className="num"><span className="mono">{row.lowestWord}</span> {row.lowestP.toFixed(3)}</td>
-              <td>
-                {row.judgePass === null ? <span className="muted">—</span>
-                  : <span className={`badge ${row.judgePass ? 'ok' : 'bad'}`} title={row.judgeReasons.join('\n')}>
-                    {row.judgeStrictPass ? 'strict pass' : row.judgePass ? 'pass' : 'fail'}
-                  </span>}
-              </td>
-            </tr>
           ))}
         </tbody>
       </table>
