@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyShape, shapeFeatures } from '../../../src/core/eval/classifyShape.ts';
 import { detectObjects } from '../../../src/core/eval/detectObjects.ts';
+import { type Rgb, PALETTE } from '../../../src/core/world/palette.ts';
 import { renderScene, shapeStencil } from '../../../src/core/world/render.ts';
 import { CELL_COUNT, CELL_SIZE, cellCentre } from '../../../src/core/world/scene.ts';
 import { COLOURS, SHAPES, SIZES } from '../../../src/core/world/vocabulary.ts';
@@ -71,5 +72,53 @@ describe('detectObjects', () => {
 
   it('rejects images of the wrong size', () => {
     expect(() => detectObjects(new Uint8Array(10))).toThrow(/expected a 48x48 RGB image \(6912 bytes\), got 10 bytes/);
+  });
+});
+
+// Hand-painted pixels on a white 48x48 image: the detector's thresholds, each probed on both sides.
+describe('detectObjects on hand-painted pixels', () => {
+  const white = () => new Uint8Array(48 * 48 * 3).fill(255);
+  function paint(image: Uint8Array, rgb: Rgb, x0: number, y0: number, w: number, h: number): Uint8Array {
+    for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) image.set(rgb, 3 * (y * 48 + x));
+    return image;
+  }
+  const red = PALETTE.red;
+  const summary = (image: Uint8Array) => detectObjects(image).map((d) => ({ shape: d.shape, colour: d.colour, size: d.size, box: d.box, area: d.area }));
+
+  it('a blob of 4 pixels is an object, 3 pixels are a speck', () => {
+    expect(summary(paint(white(), red, 5, 5, 2, 2))).toEqual([{ shape: null, colour: 'red', size: 'small', box: { x0: 5, y0: 5, x1: 7, y1: 7 }, area: 4 }]);
+    expect(detectObjects(paint(white(), red, 5, 5, 3, 1))).toEqual([]);
+  });
+
+  it('8 px across is large, 7 small; the centre is the box centre and names the cell', () => {
+    const [big] = detectObjects(paint(white(), red, 2, 3, 8, 8));
+    expect(big).toMatchObject({ shape: 'square', size: 'large', box: { x0: 2, y0: 3, x1: 10, y1: 11 }, area: 64, cx: 6, cy: 7, cell: 0 });
+    const [small] = detectObjects(paint(white(), PALETTE.blue, 20, 26, 7, 7));
+    expect(small).toMatchObject({ shape: 'square', colour: 'blue', size: 'small', cx: 23.5, cy: 29.5, cell: 9 });
+    const [tall] = detectObjects(paint(white(), red, 40, 38, 7, 8)); // the longer side decides
+    expect(tall).toMatchObject({ size: 'large', cell: 15 });
+  });
+
+  it('names a colour up to 40 (RGB distance) from its palette entry, and none beyond', () => {
+    const off = (d: Rgb): Rgb => [red[0] + d[0], red[1] + d[1], red[2] + d[2]];
+    expect(summary(paint(white(), off([-40, 0, 0]), 5, 5, 6, 6))[0].colour).toBe('red'); // exactly 40
+    expect(summary(paint(white(), off([23, 23, 23]), 5, 5, 6, 6))[0].colour).toBe('red'); // 39.8
+    expect(summary(paint(white(), off([24, 24, 24]), 5, 5, 6, 6))[0].colour).toBeNull(); // 41.6
+  });
+
+  it('a blob of two colours gets none (its mean lies between palette entries)', () => {
+    const image = paint(paint(white(), red, 10, 10, 3, 6), PALETTE.blue, 13, 10, 3, 6);
+    expect(summary(image)).toEqual([{ shape: 'square', colour: null, size: 'small', box: { x0: 10, y0: 10, x1: 16, y1: 16 }, area: 36 }]);
+  });
+
+  it('pixels touching at a corner join (8-connected)', () => {
+    const image = paint(paint(white(), red, 10, 10, 6, 6), red, 16, 16, 6, 6);
+    expect(summary(image)).toEqual([{ shape: null, colour: 'red', size: 'large', box: { x0: 10, y0: 10, x1: 22, y1: 22 }, area: 72 }]);
+  });
+
+  it('a blob on the right edge does not wrap round to the next row\'s left edge', () => {
+    // Pixel (47, y) and pixel (0, y + 1) are neighbours in memory, not in the picture.
+    const image = paint(paint(white(), red, 42, 0, 6, 6), PALETTE.blue, 0, 1, 6, 6);
+    expect(summary(image).map((d) => [d.colour, d.box.x0, d.area])).toEqual([['red', 42, 36], ['blue', 0, 36]]);
   });
 });
