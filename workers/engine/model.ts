@@ -7,11 +7,11 @@ import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
 import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
 import type { ModelSession } from '../../src/core/runtime/session.ts';
-import { type WebBackend, createWebSession } from '../../src/core/runtime/web.ts';
+import { type WebBackend, createWebSession, siteUrl } from '../../src/core/runtime/web.ts';
 import { type Spec, parseSpecJsonl, wordGroupOf } from '../../src/core/world/index.ts';
 import type { AdapterInfo, ModelInfo, OpTiming, RewardSettings, Teacher } from '../engineApi.ts';
 
-export const MODEL_DIR = '/models/tiny-umm/';
+export const MODEL_DIR = 'models/tiny-umm/'; // under the site's root (siteUrl)
 export const PROMPT_SETS = ['train', 'val', 'test'] as const;
 
 interface Adapter {
@@ -37,10 +37,9 @@ let adapter: Adapter | null = null;
 const sessions = new Map<string, Promise<ModelSession>>();
 const timings: OpTiming[] = [];
 
-const url = (path: string) => new URL(path, globalThis.location.href).href;
 
 async function fetchOk(path: string): Promise<Response> {
-  const res = await fetch(url(path));
+  const res = await fetch(siteUrl(path));
   if (!res.ok) throw new Error(`could not fetch ${path}: HTTP ${res.status}`);
   return res;
 }
@@ -56,7 +55,7 @@ export function loadModel(): Promise<Loaded> {
     const specs = new Map<string, Spec>();
     const sets = {} as Loaded['sets'];
     for (const name of PROMPT_SETS) {
-      sets[name] = parseSpecJsonl(await (await fetchOk(`/data/prompts/${name}.jsonl`)).text(), `${name}.jsonl`);
+      sets[name] = parseSpecJsonl(await (await fetchOk(`data/prompts/${name}.jsonl`)).text(), `${name}.jsonl`);
       for (const s of sets[name]) specs.set(s.prompt, s);
     }
     return { cfg, base: tensors, bytes: raw.byteLength, dtype, specs, sets };

@@ -33,8 +33,18 @@ export function namedError(name: string, message: string): Error {
 
 const errMsg = (err: unknown): string => (err instanceof Error ? `${err.name}: ${err.message}` : String(err));
 
+/**
+ * A file of the site (`path` relative to its root: 'ort/', 'models/tiny-umm/config.json'), as a URL
+ * from the engine worker. The site may be served under any path (vite base './'), so the root is
+ * found from the worker's own script, which sits one folder below it: workers/engine.worker.ts on
+ * the dev server, assets/engine.worker-HASH.js in the build.
+ */
+export function siteUrl(path: string): string {
+  return new URL(path, new URL('../', globalThis.location.href)).href;
+}
+
 export function defaultOrtBase(): string {
-  return new URL('/ort/', globalThis.location.href).href;
+  return siteUrl('ort/');
 }
 
 /** WASM threads: only with cross-origin isolation (SharedArrayBuffer); at most 4. */
