@@ -13,6 +13,7 @@ import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
 import { currentBackend, loadModel, modelInfo as tinyModelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
 import { activeFamily, activeFamilyInfo, closeFamily, openFamily, requireTinyModel } from './engine/family.ts';
+import { familyScoreBatch } from './engine/familyBatch.ts';
 import { familyGenerate, familyHeatmaps, familyInspectImages, familyRescore } from './engine/familyInspect.ts';
 import { compare, resumeTraining, startTraining } from './engine/train.ts';
 
@@ -149,7 +150,7 @@ const engine: EngineApi = {
     return modelInfo();
   }),
   // Long jobs: each runs under runJob, whose signal the page can fire (cancel, pause) at any time.
-  // With a family opened (activeFamily), Inspect runs on it; training and batches need the tiny model.
+  // With a family opened (activeFamily), Inspect and batches run on it; training needs the tiny model.
   generate: (req, onProgress) => serial(() => runJob((signal) => {
     const f = activeFamily();
     return f ? familyGenerate(f, req, signal, onProgress) : generate(req, signal, onProgress);
@@ -185,8 +186,8 @@ const engine: EngineApi = {
   })),
   compare: (prompts, seeds, sampling) => serial(() => runJob((signal) => timed('before/after grid', () => compare(prompts, seeds, sampling, signal)))),
   scoreBatch: (req, onRows) => serial(() => runJob((signal) => {
-    requireTinyModel('Batch');
-    return scoreBatch(req, onRows, signal);
+    const f = activeFamily();
+    return f ? familyScoreBatch(f, req, onRows, signal) : scoreBatch(req, onRows, signal);
   })),
   // Not serialised: these must reach a running job (the page also writes them to shared memory).
   attachControl: async (buffer, lockName) => {

@@ -109,7 +109,7 @@ export async function closeFamily(): Promise<void> {
   await old?.family.release();
 }
 
-/** For jobs only the tiny model can run (training, batches): a plain sentence instead of a failure deep inside. */
+/** For jobs only the tiny model can run (training): a plain sentence instead of a failure deep inside. */
 export function requireTinyModel(what: string): void {
   if (active) throw new InputError(`${what} works with the tiny model only; ${active.info.label} is open. Switch back to the tiny model first (Model & device).`);
 }

@@ -14,10 +14,13 @@ export interface HeatOverlay {
   readonly grid?: { readonly rows: number; readonly cols: number }; // the heat's blocks when coarser than the image's grid
 }
 
-export function PixelImage({ pixels, size, label, overlay, width = TINY_SIZE, height = TINY_SIZE, grid = { rows: TINY_GRID, cols: TINY_GRID } }: {
+export function PixelImage({ pixels, size, label, overlay, width: w0, height: h0, grid = { rows: TINY_GRID, cols: TINY_GRID } }: {
   pixels: Uint8Array; size: number; label: string; overlay?: HeatOverlay | null;
   width?: number; height?: number; grid?: { readonly rows: number; readonly cols: number };
 }) {
+  // No size given: a square image (the tiny model's 48 x 48, a family's generated image in a batch row).
+  const side = Math.round(Math.sqrt(pixels.length / 3)) || TINY_SIZE;
+  const [width, height] = [w0 ?? side, h0 ?? side];
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const ctx = ref.current?.getContext('2d');

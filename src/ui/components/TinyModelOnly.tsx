@@ -1,5 +1,5 @@
-// Train and Batch run on the tiny model only (the project builds training graphs for it alone,
-// and a batch job's rows are ShapesWorld's). With another family open, the view says so plainly,
+// Training runs on the tiny model only (the project builds training graphs for it alone). With
+// another family open, the view says so plainly,
 // with the way back, instead of failing when a job starts (the engine refuses it in words too).
 import { useStore } from '../store/index.ts';
 

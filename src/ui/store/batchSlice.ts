@@ -104,8 +104,8 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
       seed: 1000,
       state: 'ready',
       createdAt: Date.now(),
-      model: model?.name ?? null,
-      adapter: a ? `LoRA r=${a.rank}, ${a.source}${a.step !== null ? ` at step ${a.step}` : ''}` : null,
+      model: modelLabel(),
+      adapter: model?.family ? null : a ? `LoRA r=${a.rank}, ${a.source}${a.step !== null ? ` at step ${a.step}` : ''}` : null,
     };
     await saveJob(job);
     show(job, []);
@@ -163,10 +163,18 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
     }
   });
 
+  /** The model a job's rows come from: an opened family's label, else the tiny model's name. */
+  const modelLabel = () => get().model?.family?.label ?? get().model?.name ?? null;
+
   /** Run the open job's unfinished prompts; the caller holds the job's lock, released at the end. */
   async function runWithLock(release: Release): Promise<void> {
     const job = get().batchJob!;
     try {
+      // One job, one model: rows from two models in one table would read as one experiment.
+      if (job.model !== null && modelLabel() !== null && job.model !== modelLabel()) {
+        set({ batchStatus: 'error', batchError: `This batch was made with ${job.model}; ${modelLabel()} is open. Open ${job.model} again to continue it, or upload the prompts again for a new batch.` });
+        return;
+      }
       const todo = job.items.filter((it) => !get().batchRecords[it.index]);
       if (todo.length === 0) {
         set({ batchStatus: 'done' });
@@ -214,7 +222,9 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
   }
 
   async function readUpload(file: File): Promise<PromptSet> {
-    return parsePromptSet(decodeText(new Uint8Array(await file.arrayBuffer())), file.name);
+    // An opened family with its own tokenizer (Janus) reads any text; the tiny model only ShapesWorld's words.
+    const vocabulary = get().model?.family?.capabilities.freeText ? 'free' : 'shapesworld';
+    return parsePromptSet(decodeText(new Uint8Array(await file.arrayBuffer())), file.name, { vocabulary });
   }
 
   return {
