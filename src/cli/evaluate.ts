@@ -8,7 +8,7 @@ import { type GenerationSettings, meanCi95, sampleAndJudge, scoreSamples } from 
 import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
 import type { CategoryScore, PromptSetScore } from '../core/eval/scorePromptSet.ts';
 import { type RankingResult, measureUnderstanding } from '../core/eval/understandingRanking.ts';
-import { serializeModel } from '../core/graph/index.ts';
+import { freezeInputs, serializeModel } from '../core/graph/index.ts';
 import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import type { ModelConfig } from '../core/model/config.ts';
@@ -52,9 +52,9 @@ export async function evaluatePolicy(
   const log = opts.log ?? (() => {});
   const lora = adapter?.lora;
   const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const sessions = await createGenerationSessions(cfg, lora);
-  const policyScorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, lora ? { lora } : {})));
-  const frozenScorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
+  const sessions = await createGenerationSessions(cfg, base, lora);
+  const policyScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg, lora ? { lora } : {}), base)), { frozen: base });
+  const frozenScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), base)), { frozen: base });
   const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: opts.groupSize };
   const perSeed: PromptSetScore[] = [];
   let agreement = { auc: NaN, pairs: 0 };

@@ -1,11 +1,14 @@
 // The two sampling sessions (prefill, decode) on onnxruntime-node, for the base model or, with
-// `lora`, for an adapter of that shape: what every CLI command that samples images opens.
+// `lora`, for an adapter of that shape: what every CLI command that samples images opens. The base
+// weights are frozen into the models (they never change under an adapter); callers still pass the
+// same tensors in their policy, which the sessions drop (SessionOptions.frozen).
 import { type GenerationSessions, generationStepModels } from '../core/gvu/sampling.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
+import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 
-export async function createGenerationSessions(cfg: ModelConfig, lora?: LoraConfig): Promise<GenerationSessions> {
-  const steps = generationStepModels(cfg, lora);
-  return { prefill: await createNodeSession(steps.prefill), decode: await createNodeSession(steps.decode) };
+export async function createGenerationSessions(cfg: ModelConfig, base: Weights, lora?: LoraConfig): Promise<GenerationSessions> {
+  const steps = generationStepModels(cfg, lora, base);
+  return { prefill: await createNodeSession(steps.prefill, { frozen: base }), decode: await createNodeSession(steps.decode, { frozen: base }) };
 }

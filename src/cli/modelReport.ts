@@ -4,7 +4,7 @@
 // Writes docs/results/model.json (or --out).
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { serializeModel } from '../core/graph/index.ts';
+import { freezeInputs, serializeModel } from '../core/graph/index.ts';
 import { type GenerationSettings, sampleAndJudge } from '../core/eval/generationScore.ts';
 import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { judge } from '../core/eval/judge.ts';
@@ -97,8 +97,8 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
  */
 export async function smokeNumbers(cfg: ModelConfig, weights: Weights, specs: readonly Spec[]) {
   const subset = specs.filter((_, i) => i % 5 === 0);
-  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg)));
-  const sessions = await createGenerationSessions(cfg);
+  const scorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), weights)), { frozen: weights });
+  const sessions = await createGenerationSessions(cfg, weights);
   const u = await measureUnderstanding(cfg, weights, scorer, subset, { scenesPerPrompt: 1, seed: 3 });
   const samples = await sampleAndJudge(cfg, weights, sessions, subset, { ...GVU_SAMPLING, groupSize: 4 }, 0);
   const gen = samples.filter((x) => x.pass).length / samples.length;

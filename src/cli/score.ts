@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { encode as encodePng } from 'fast-png';
 import { judge } from '../core/eval/judge.ts';
-import { serializeModel } from '../core/graph/index.ts';
+import { freezeInputs, serializeModel } from '../core/graph/index.ts';
 import { GVU_SAMPLING, sampleImages } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { REWARD_VARIANTS } from '../core/gvu/reward.ts';
@@ -113,9 +113,10 @@ export interface TinyScorer {
 
 export async function createTinyScorer(o: ScoreSettings, cfg: ModelConfig, base: Weights, adapter: ReturnType<typeof loadAdapter> | null): Promise<TinyScorer> {
   const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const sessions = await createGenerationSessions(cfg, adapter?.lora);
+  const sessions = await createGenerationSessions(cfg, base, adapter?.lora);
   const teacherIsPolicy = o.teacher === 'policy' && adapter !== null;
-  const scorer = await createNodeSession(serializeModel(buildUnderstandingScoreGraph(cfg, teacherIsPolicy && adapter ? { lora: adapter.lora } : {})));
+  const scorerGraph = buildUnderstandingScoreGraph(cfg, teacherIsPolicy && adapter ? { lora: adapter.lora } : {});
+  const scorer = await createNodeSession(serializeModel(freezeInputs(scorerGraph, base)), { frozen: base });
   // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the
   // grammar (promptToSpec), so they are judged too.
   const shipped = Object.values(loadPromptSets()).flat();

@@ -59,7 +59,7 @@ async function trainInto(run: TrainCliConfig, lora: LoraConfig, cfg: ModelConfig
   });
   const t0 = Date.now();
   await trainGvu(cfg, base, run, state, train, {
-    createSession: (m) => createNodeSession(m),
+    createSession: (m, o) => createNodeSession(m, o),
     log: (r) => {
       appendFileSync(join(run.out, 'log.jsonl'), JSON.stringify({ ...r, wallSec: (Date.now() - t0) / 1000 }) + '\n');
       console.log(

@@ -39,13 +39,17 @@ export const TRANSFER_FLAGS = {
   results: flag.output('docs/results/transfer.json', 'FILE', 'the pass rates'),
 } as const;
 
-/** A policy's judge pass rate on prompt sets: evalGroupSize images per prompt, seed set 0; one pair of sessions for all sets. */
-async function passRates(cfg: ModelConfig, weights: Weights, lora: LoraConfig | undefined, sets: Spec[][], g: number): Promise<number[]> {
-  const sessions = await createGenerationSessions(cfg, lora);
+/**
+ * A policy's judge pass rate on prompt sets: evalGroupSize images per prompt, seed set 0; one pair
+ * of sessions for all sets. The policy is `base` plus the adapter, if any.
+ */
+async function passRates(cfg: ModelConfig, base: Weights, adapter: { lora: LoraConfig; weights: Weights } | undefined, sets: Spec[][], g: number): Promise<number[]> {
+  const sessions = await createGenerationSessions(cfg, base, adapter?.lora);
+  const policy = { ...base, ...adapter?.weights };
   try {
     const rates = [];
     for (const specs of sets) {
-      const samples = await sampleAndJudge(cfg, weights, sessions, specs, { ...GVU_SAMPLING, groupSize: g }, 0);
+      const samples = await sampleAndJudge(cfg, policy, sessions, specs, { ...GVU_SAMPLING, groupSize: g }, 0);
       rates.push(samples.filter((s) => s.pass).length / samples.length);
     }
     return rates;
@@ -87,7 +91,7 @@ async function runTransfer(o: FlagValues<typeof TRANSFER_FLAGS>, argv: string[],
       }
     });
     const adapter = loadAdapter(join(dir, 'adapter'), cfg);
-    const [trainedAfter, siblingsAfter] = await passRates(cfg, { ...weights, ...adapter.weights }, adapter.lora, [trained, siblings], o.evalGroupSize);
+    const [trainedAfter, siblingsAfter] = await passRates(cfg, weights, adapter, [trained, siblings], o.evalGroupSize);
     const row = {
       k,
       images_per_step: perStep * TRAIN_CLI_DEFAULTS.groupSize,

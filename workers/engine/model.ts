@@ -1,12 +1,12 @@
 // The worker's model state: the shipped base model (fetched, validated), the current adapter, the
 // chosen backend, and the ORT sessions built for them (cached per backend and graph). Everything
 // else in workers/engine reads the model through this file.
-import { serializeModel } from '../../src/core/graph/index.ts';
+import { type Graph, freezeInputs, serializeModel } from '../../src/core/graph/index.ts';
 import { type ModelConfig, validateConfig } from '../../src/core/model/config.ts';
 import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
 import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
-import type { ModelSession } from '../../src/core/runtime/session.ts';
+import type { ModelSession, SessionOptions } from '../../src/core/runtime/session.ts';
 import { type WebBackend, createWebSession, siteUrl } from '../../src/core/runtime/web.ts';
 import { type Spec, parseSpecJsonl, wordGroupOf } from '../../src/core/world/index.ts';
 import type { AdapterInfo, ModelInfo, OpTiming, RewardSettings, Teacher } from '../engineApi.ts';
@@ -75,11 +75,11 @@ export async function setBackend(b: WebBackend): Promise<void> {
 }
 
 /** A session for a model on the current backend, built once per key. */
-export function session(key: string, build: () => Uint8Array): Promise<ModelSession> {
+export function session(key: string, build: () => Uint8Array, options?: SessionOptions): Promise<ModelSession> {
   const k = `${backend}:${key}`;
   let s = sessions.get(k);
   if (!s) {
-    s = createWebSession(build(), backend);
+    s = createWebSession(build(), backend, options);
     sessions.set(k, s);
     s.catch(() => sessions.delete(k));
   }
@@ -101,11 +101,20 @@ export async function basePolicy(lora: LoraConfig): Promise<Weights> {
   return { ...m.base, ...initLora(m.cfg, lora) };
 }
 
+/**
+ * A session whose model holds the base weights frozen: jobs pass policy() or basePolicy(), which
+ * spread the very same base tensors, and the session drops them (SessionOptions.frozen).
+ */
+async function baseFrozenSession(key: string, graph: () => Graph): Promise<ModelSession> {
+  const { base } = await loadModel();
+  return session(key, () => serializeModel(freezeInputs(graph(), base)), { frozen: base });
+}
+
 export async function generationSessions(lora: LoraConfig) {
   const { cfg } = await loadModel();
   return {
-    prefill: await session(`prefill:${loraKey(lora)}`, () => serializeModel(buildGenerationStepGraph(cfg, { withPast: false, lora }))),
-    decode: await session(`decode:${loraKey(lora)}`, () => serializeModel(buildGenerationStepGraph(cfg, { withPast: true, lora }))),
+    prefill: await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora })),
+    decode: await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora })),
   };
 }
 
@@ -113,10 +122,10 @@ export async function generationSessions(lora: LoraConfig) {
 export async function scorer(teacher: Teacher): Promise<{ session: ModelSession; weights: Weights }> {
   const m = await loadModel();
   if (teacher === 'frozen' || !adapter) {
-    return { session: await session('scorer:base', () => serializeModel(buildUnderstandingScoreGraph(m.cfg))), weights: m.base };
+    return { session: await baseFrozenSession('scorer:base', () => buildUnderstandingScoreGraph(m.cfg)), weights: m.base };
   }
   const p = await policy();
-  const s = await session(`scorer:${loraKey(p.lora)}`, () => serializeModel(buildUnderstandingScoreGraph(m.cfg, { lora: p.lora })));
+  const s = await baseFrozenSession(`scorer:${loraKey(p.lora)}`, () => buildUnderstandingScoreGraph(m.cfg, { lora: p.lora }));
   return { session: s, weights: p.weights };
 }
 

@@ -50,7 +50,7 @@ async function continueTraining(onEvent: (e: TrainEvent) => void, signal: Cancel
   const lora = loraOf(r.config);
   onEvent({ kind: 'phase', phase: 'building training graphs' });
   await trainGvu(m.cfg, m.base, r.config, r.state, r.train, {
-    createSession: (model) => createWebSession(model, currentBackend()),
+    createSession: (model, options) => createWebSession(model, currentBackend(), options),
     log: (row) => {
       setAdapter({ lora, weights: r.state.lora, source: 'trained', step: row.step });
       onEvent({ kind: 'step', row });

@@ -1,6 +1,7 @@
 // The graph toolkit: build ONNX graphs, differentiate them, serialise them.
 export { Graph, type Value, type Node, type Attrs } from './graph.ts';
 export { inlineGraph } from './compose.ts';
+export { freezeInputs } from './freeze.ts';
 export { buildGradientGraph, type GradientOptions } from './autodiff.ts';
 export { serializeModel, OPSET } from './serialize.ts';
 export * as nn from './nn.ts';

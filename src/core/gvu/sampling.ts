@@ -9,7 +9,7 @@
 // Determinism: image i of prompt p draws its uniforms from mulberry32(seeds[p*G + i]), one per
 // token, so a seed names an image whatever else is in the batch.
 import { AbortError, type CancelSignal, InputError } from '../errors.ts';
-import { serializeModel } from '../graph/index.ts';
+import { freezeInputs, serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
 import type { LoraConfig } from '../model/lora.ts';
 import { packDecodeStep, packGeneration } from '../model/sequences.ts';
@@ -45,12 +45,17 @@ export interface SampledImage {
   readonly modelLogp: Float32Array; // [N] log p of each code under the raw conditional model (what GRPO's ratio and KL use)
 }
 
-/** The two ONNX models sampling needs, serialised; with `lora` they take the adapter's tensors too. */
-export function generationStepModels(cfg: ModelConfig, lora?: LoraConfig): { prefill: Uint8Array; decode: Uint8Array } {
-  return {
-    prefill: serializeModel(buildGenerationStepGraph(cfg, { withPast: false, lora })),
-    decode: serializeModel(buildGenerationStepGraph(cfg, { withPast: true, lora })),
+/**
+ * The two ONNX models sampling needs, serialised; with `lora` they take the adapter's tensors too.
+ * With `frozen` (the base weights) those are stored in the models instead of fed at every step:
+ * create the sessions with `{ frozen }` too (SessionOptions.frozen).
+ */
+export function generationStepModels(cfg: ModelConfig, lora?: LoraConfig, frozen?: Weights): { prefill: Uint8Array; decode: Uint8Array } {
+  const model = (withPast: boolean) => {
+    const g = buildGenerationStepGraph(cfg, { withPast, lora });
+    return serializeModel(frozen ? freezeInputs(g, frozen) : g);
   };
+  return { prefill: model(false), decode: model(true) };
 }
 
 export async function sampleImages(

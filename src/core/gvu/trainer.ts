@@ -10,14 +10,14 @@ import { AbortError, type CancelSignal, InputError } from '../errors.ts';
 import { judge } from '../eval/judge.ts';
 import { sampleAndJudge, scoreSamples } from '../eval/generationScore.ts';
 import { withinGroupAuc } from '../eval/rewardAgreement.ts';
-import { serializeModel } from '../graph/index.ts';
+import { type Graph, freezeInputs, serializeModel } from '../graph/index.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { LORA_TARGETS, type LoraConfig, validateLora } from '../model/lora.ts';
 import { type GenerationBatch, packGeneration } from '../model/sequences.ts';
 import { buildGenerationLogitsGraph, buildUnderstandingScoreGraph } from '../model/umm.ts';
 import { type Weights, initLora } from '../model/weights.ts';
 import { type AdamConfig, type AdamState, adamStep, initAdamState } from '../optim/adam.ts';
-import type { ModelSession } from '../runtime/session.ts';
+import type { ModelSession, SessionOptions } from '../runtime/session.ts';
 import { mulberry32, tensor } from '../tensor.ts';
 import { type Spec, UNCOND_PROMPT, groupByTag, promptIds, renderTokens, shuffled } from '../world/index.ts';
 import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
@@ -95,7 +95,8 @@ export interface GvuLogRow {
 }
 
 export interface GvuHooks {
-  createSession(model: Uint8Array): Promise<ModelSession>;
+  /** Pass `options` on: the sampling, scoring and reference models hold the base weights frozen. */
+  createSession(model: Uint8Array, options?: SessionOptions): Promise<ModelSession>;
   log(row: GvuLogRow): void;
   /** Called every evalEvery steps (and before the first) with the run's own generation sessions. */
   evaluate?(state: GvuState, generation: GenerationSessions): Promise<unknown>;
@@ -151,16 +152,23 @@ export function freshGvuState(cfg: ModelConfig, run: GvuConfig): GvuState {
   return { step: 0, lora, adam: initAdamState(lora) };
 }
 
-/** Every session one GvU run needs; built once, fed weights at each call. */
-export async function createGvuSessions(cfg: ModelConfig, run: GvuConfig, create: (m: Uint8Array) => Promise<ModelSession>) {
+/**
+ * Every session one GvU run needs; built once, fed the adapter at each call. With `base` the
+ * inference models hold the base weights frozen (callers still pass them; the sessions drop them).
+ */
+export async function createGvuSessions(
+  cfg: ModelConfig, run: GvuConfig, create: (m: Uint8Array, options?: SessionOptions) => Promise<ModelSession>, base?: Weights,
+) {
   const lora = loraOf(run);
-  const steps = generationStepModels(cfg, lora);
+  const steps = generationStepModels(cfg, lora, base);
+  const frozen = base ? { frozen: base } : {};
+  const inference = (g: Graph) => create(serializeModel(base ? freezeInputs(g, base) : g), frozen);
   return {
     lora,
-    prefill: await create(steps.prefill),
-    decode: await create(steps.decode),
-    scorer: await create(serializeModel(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {}))),
-    reference: await create(serializeModel(buildGenerationLogitsGraph(cfg))),
+    prefill: await create(steps.prefill, frozen),
+    decode: await create(steps.decode, frozen),
+    scorer: await inference(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {})),
+    reference: await inference(buildGenerationLogitsGraph(cfg)),
     grpo: await create(buildGrpoGradientModel(cfg, lora)),
   };
 }
@@ -241,7 +249,7 @@ export async function trainGvu(
   cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, train: readonly Spec[], hooks: GvuHooks,
 ): Promise<GvuState> {
   checkGvuConfig(run);
-  const s = await createGvuSessions(cfg, run, hooks.createSession);
+  const s = await createGvuSessions(cfg, run, hooks.createSession, base);
   const names = loraParamNames(cfg, s.lora);
   const adam: AdamConfig = { lr: run.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };
   let skipped = 0;

@@ -1,6 +1,6 @@
 // onnxruntime-node (CPU) sessions: the CLI's and the tests' runtime.
 import * as ort from 'onnxruntime-node';
-import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure, toValueMeta } from './session.ts';
+import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, withoutFrozen, runFailure, toValueMeta } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
 
 /**
@@ -33,7 +33,8 @@ export async function createNodeSession(model: Uint8Array | string, opts: Sessio
     outputNames: session.outputNames,
     inputMetadata: session.inputMetadata.map(toValueMeta),
     outputMetadata: session.outputMetadata.map(toValueMeta),
-    async run(feeds: Feeds, outputs?: readonly string[]): Promise<Results> {
+    async run(allFeeds: Feeds, outputs?: readonly string[]): Promise<Results> {
+      const feeds = withoutFrozen(allFeeds, opts.frozen);
       checkFeeds(session.inputNames, feeds, opts.inputs);
       const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toOrt(Tensor, t) as ort.Tensor]));
       let res: ort.InferenceSession.ReturnType;

@@ -38,6 +38,24 @@ export interface SessionOptions {
   readonly optimize?: boolean;
   /** Per-input dtype/rank, checked at every run when given. */
   readonly inputs?: readonly InputSpec[];
+  /**
+   * Tensors the model holds as initializers (graph/freeze.ts). Callers may still pass them in the
+   * feeds (a policy is base weights plus adapter): the very same tensor objects are dropped, any
+   * other tensor under such a name is refused, since the session would silently ignore it.
+   */
+  readonly frozen?: Feeds;
+}
+
+/** The feeds minus the session's frozen tensors (see SessionOptions.frozen). */
+export function withoutFrozen(feeds: Feeds, frozen: Feeds | undefined): Feeds {
+  if (!frozen) return feeds;
+  const live: Record<string, TensorData> = {};
+  for (const [name, t] of Object.entries(feeds)) {
+    const held = frozen[name];
+    if (!held) live[name] = t;
+    else if (held !== t) throw new Error(`feed ${name}: this session holds ${name} frozen in its model; a different tensor was fed (create a session for those weights)`);
+  }
+  return live;
 }
 
 /** ORT's ValueMetadata as ValueMeta (ORT node and web share the shape of it). */

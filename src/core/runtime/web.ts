@@ -3,7 +3,7 @@
 // loaded lazily by a runtime import of the files vite serves under /ort/ (vite.config.ts), never
 // bundled, so each build finds its emscripten loader and .wasm next to it.
 import type * as OrtWeb from 'onnxruntime-web';
-import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, runFailure, toValueMeta } from './session.ts';
+import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, withoutFrozen, runFailure, toValueMeta } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
 import { InputError } from '../errors.ts';
 
@@ -104,7 +104,8 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
     outputNames: session.outputNames,
     inputMetadata: session.inputMetadata.map(toValueMeta),
     outputMetadata: session.outputMetadata.map(toValueMeta),
-    async run(feeds: Feeds, outputs?: readonly string[]): Promise<Results> {
+    async run(allFeeds: Feeds, outputs?: readonly string[]): Promise<Results> {
+      const feeds = withoutFrozen(allFeeds, opts.frozen);
       checkFeeds(session.inputNames, feeds, opts.inputs);
       const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toOrt(Tensor, t) as OrtWeb.Tensor]));
       let res: OrtWeb.InferenceSession.ReturnType;

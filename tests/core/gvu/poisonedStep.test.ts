@@ -8,7 +8,7 @@ import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, freshGvuState, trainGvu }
 import type { ModelConfig } from '../../../src/core/model/config.ts';
 import { initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
-import type { ModelSession, Results } from '../../../src/core/runtime/session.ts';
+import type { ModelSession, Results, SessionOptions } from '../../../src/core/runtime/session.ts';
 import { parseSpecJsonl } from '../../../src/core/world/index.ts';
 
 const CFG: ModelConfig = {
@@ -24,8 +24,8 @@ const GRAD = 'grad.lora.h0.attn.wq.A';
 
 /** The GRPO session (the one with a loss output), its `poisonCall`-th run's results edited. */
 function poisoning(poisonCall: number, poison: (out: Results) => void) {
-  return async (model: Uint8Array): Promise<ModelSession> => {
-    const s = await createNodeSession(model);
+  return async (model: Uint8Array, options?: SessionOptions): Promise<ModelSession> => {
+    const s = await createNodeSession(model, options);
     if (!s.outputNames.includes('loss')) return s;
     let calls = 0;
     return {

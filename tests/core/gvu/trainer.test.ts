@@ -34,7 +34,7 @@ const clone = (s: GvuState): GvuState => ({
 async function train(base: Weights, run: GvuConfig, state: GvuState, stopAfter = Infinity): Promise<{ state: GvuState; saved: GvuState[] }> {
   const saved: GvuState[] = [];
   await trainGvu(CFG, base, run, state, TRAIN, {
-    createSession: (m) => createNodeSession(m),
+    createSession: (m, o) => createNodeSession(m, o),
     log: () => {},
     checkpoint: async (s) => void saved.push(clone(s)),
     stopRequested: () => state.step >= stopAfter,
@@ -74,7 +74,7 @@ describe('trainGvu', () => {
     const rows: GvuLogRow[] = [];
     const run = { ...RUN, steps: 2, lr: 0.01, clipEps: 0.01 }; // lr at the top of its range (trainSettings.ts)
     await trainGvu(CFG, baseWeights(), run, freshGvuState(CFG, run), TRAIN, {
-      createSession: (m) => createNodeSession(m), log: (r) => void rows.push(r), checkpoint: async () => {},
+      createSession: (m, o) => createNodeSession(m, o), log: (r) => void rows.push(r), checkpoint: async () => {},
     });
     expect(rows).toHaveLength(2);
     for (const r of rows) {

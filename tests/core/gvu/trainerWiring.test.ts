@@ -67,8 +67,8 @@ describe('one GvU step feeds its GRPO update', async () => {
   const ro = await rollout(CFG, base, RUN, await createGvuSessions(CFG, RUN, (m) => createNodeSession(m)), structuredClone(start), TRAIN);
   const fed: Feeds[] = [];
   await trainGvu(CFG, base, RUN, structuredClone(start), TRAIN, {
-    createSession: async (m) => {
-      const s = await createNodeSession(m);
+    createSession: async (m, o) => {
+      const s = await createNodeSession(m, o);
       return s.inputNames.includes('advantages') ? recording(s, fed) : s;
     },
     log: () => {},
