@@ -109,6 +109,9 @@ function testFixtures(): Plugin {
 }
 
 export default defineConfig({
+  // Relative URLs in the build: dist/ runs from any static host under any path (a GitHub Pages
+  // project site, a Hugging Face Space). The worker finds the site's files with siteUrl (runtime/web.ts).
+  base: './',
   plugins: [react(), ortRuntimeFiles(), headersFileCheck(), testFixtures()],
   server: { headers: DEV_HEADERS },
   preview: { headers: PRODUCTION_HEADERS },

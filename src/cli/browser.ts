@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, type Page, chromium } from 'playwright-core';
 import { build, createServer, preview } from 'vite';
+import { serveStatic } from './staticServer.ts';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 
@@ -36,8 +37,14 @@ export interface BrowserApp {
 }
 
 export interface BrowserAppOptions {
-  /** 'dev' (default): vite dev server. 'preview': production build in a temp dir, served by vite preview. */
-  readonly server?: 'dev' | 'preview';
+  /**
+   * 'dev' (default): vite dev server. 'preview': production build in a temp dir, served by vite
+   * preview. 'static': the same build on a plain static server (staticServer.ts: no COOP/COEP, no
+   * CSP) under `basePath`, as a host that cannot set headers serves it.
+   */
+  readonly server?: 'dev' | 'preview' | 'static';
+  /** 'static' only: the path the site is served under (default '/'). */
+  readonly basePath?: string;
   /** Page path to open (default '/'). */
   readonly path?: string;
   /** Wait until window.__gvu.engine exists (default true). */
@@ -76,7 +83,7 @@ async function freePort(): Promise<number> {
 
 interface Served { url: string; close(): Promise<unknown> }
 
-async function startVite(mode: 'dev' | 'preview'): Promise<Served> {
+async function startVite(mode: 'dev' | 'preview' | 'static', basePath = '/'): Promise<Served> {
   const port = await freePort();
   const base = { root: REPO_ROOT, configFile: join(REPO_ROOT, 'vite.config.ts'), logLevel: 'warn' as const, clearScreen: false };
   // 127.0.0.1 is a secure origin, so navigator.gpu exists (it does not on about:blank or file://).
@@ -99,6 +106,10 @@ async function startVite(mode: 'dev' | 'preview'): Promise<Served> {
       if (nodeEnv === undefined) delete process.env.NODE_ENV;
       else process.env.NODE_ENV = nodeEnv;
     }
+    if (mode === 'static') {
+      const server = await serveStatic(outDir, basePath, '127.0.0.1', port);
+      return { url: server.url.replace(/\/$/, ''), close: async () => { await server.close(); await removeOut(); } };
+    }
     const server = await preview({ ...base, build: { outDir }, preview: { host: '127.0.0.1', port, strictPort: true } });
     return { url, close: async () => { await server.close(); await removeOut(); } };
   } catch (err) {
@@ -115,7 +126,7 @@ export async function launchBrowserApp(opts: BrowserAppOptions = {}): Promise<Br
     cleanups.length = 0;
   };
   try {
-    const served = await startVite(opts.server ?? 'dev');
+    const served = await startVite(opts.server ?? 'dev', opts.basePath);
     cleanups.push(() => served.close());
     const { url } = served;
     const userDataDir = await mkdtemp(join(tmpdir(), 'gvu-chromium-'));

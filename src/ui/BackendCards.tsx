@@ -78,7 +78,12 @@ function WasmCard({ wasm }: { wasm: WasmProbe }) {
         <dt>ORT build</dt><dd>ort.wasm.min.mjs <span className="muted">(WASM only)</span></dd>
       </dl>
       {!wasm.crossOriginIsolated && (
-        <p className="note">Without COOP/COEP headers the page is not cross-origin isolated, so ORT runs on one thread.</p>
+        <p className="note" data-testid="wasm-single-thread">
+          WASM runs single-threaded here: this host sends no COOP/COEP headers, so the page is not cross-origin isolated and
+          has no SharedArrayBuffer for ORT's threads. Everything works, only slower; Cancel and Pause reach a job between
+          model calls. Served with the site's <code>_headers</code> (Netlify, Cloudflare Pages) or <code>npm start</code>, it runs
+          multi-threaded.
+        </p>
       )}
     </article>
   );

@@ -90,6 +90,12 @@ function BackendCard() {
           tiny model, switch, and open it again.
         </p>
       )}
+      {probe && !probe.wasm.crossOriginIsolated && (
+        <p className="note" data-testid="backend-single-thread">
+          WASM runs single-threaded: this host does not send the COOP/COEP headers that cross-origin isolation (and ORT's
+          threads) need. See Runtime below.
+        </p>
+      )}
       <p className="hint">
         Auto picks WebGPU when an adapter is present and the browser has a hardware GPU adapter, else WASM (a software
         adapter such as SwiftShader is slower than WASM).
