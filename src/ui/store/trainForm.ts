@@ -2,6 +2,7 @@
 // (core/gvu/trainSettings.ts, the one the worker and CLI enforce too), and the problem is kept
 // beside the value. An emptied field stays empty (NaN) and is a problem; it never becomes 0 or a
 // default, and Start refuses while any field has a problem.
+import { GVU_PRESETS, type GvuPresetName } from '../../core/gvu/presets.ts';
 import { type NumericSetting, readSetting, settingProblems } from '../../core/gvu/trainSettings.ts';
 import type { GvuConfig } from '../../../workers/engineApi.ts';
 
@@ -34,6 +35,15 @@ export function patchTrainConfig(config: TrainConfig, problems: TrainProblems, p
     else delete nextProblems[k];
   }
   return { config: nextConfig as TrainConfig, problems: nextProblems };
+}
+
+/** The Train view's fields of a named configuration (the rest of it is the trainer's defaults, which both presets keep). */
+export function presetPatch(name: GvuPresetName): Omit<TrainConfig, 'evalEvery'> {
+  const c = GVU_PRESETS[name].config;
+  return {
+    steps: c.steps, promptsPerStep: c.promptsPerStep, groupSize: c.groupSize, lr: c.lr, beta: c.beta, clipEps: c.clipEps,
+    innerUpdates: c.innerUpdates, teacher: c.teacher, rewardVariant: c.rewardVariant, promptSampling: c.promptSampling,
+  };
 }
 
 /** Every problem of a config about to be sent: the fields' own, and a re-check of the values (never send an invalid config). */

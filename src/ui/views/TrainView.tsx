@@ -8,7 +8,8 @@ import { LineChart } from '../components/LineChart.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { TinyModelOnly } from '../components/TinyModelOnly.tsx';
 import { useStore } from '../store/index.ts';
-import type { TrainConfig, TrainNumberField } from '../store/trainForm.ts';
+import { GVU_PRESETS, GVU_PRESET_NAMES } from '../../core/gvu/presets.ts';
+import { type TrainConfig, type TrainNumberField, presetPatch } from '../store/trainForm.ts';
 
 export function TrainView() {
   return (
@@ -70,6 +71,13 @@ function TrainSettings() {
   return (
     <section className="panel">
       <h2>Run settings</h2>
+      <div className="button-row">
+        <span className="muted">Preset:</span>
+        {GVU_PRESET_NAMES.map((n) => (
+          <button key={n} type="button" disabled={running} title={GVU_PRESETS[n].why} data-testid={`train-preset-${n}`}
+            onClick={() => { set(presetPatch(n)); void loadPool(); }}>{GVU_PRESETS[n].label}</button>
+        ))}
+      </div>
       <fieldset className="fields" disabled={running}>
         {FIELDS.map((f) => <NumberField key={f.k} {...f} />)}
         <label className="field">
