@@ -7,7 +7,7 @@ import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
 import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
 import type { ModelSession, SessionOptions } from '../../src/core/runtime/session.ts';
-import { type WebBackend, createWebSession, siteUrl } from '../../src/core/runtime/web.ts';
+import { type WebBackend, createWebSession, loadOrt, siteUrl } from '../../src/core/runtime/web.ts';
 import { type Spec, parseSpecJsonl, wordGroupOf } from '../../src/core/world/index.ts';
 import type { AdapterInfo, ModelInfo, OpTiming, RewardSettings, Teacher } from '../engineApi.ts';
 
@@ -79,7 +79,10 @@ export function session(key: string, build: () => Uint8Array, options?: SessionO
   const k = `${backend}:${key}`;
   let s = sessions.get(k);
   if (!s) {
-    s = createWebSession(build(), backend, options);
+    // Timed (Model & device's recent timings; the first-image phases in docs/results/browser.json):
+    // the first creation on a backend also compiles ORT's WASM.
+    const b = backend;
+    s = timed(`import ORT (${b})`, () => loadOrt(b)).then(() => timed(`create session ${key}`, () => createWebSession(build(), b, options)));
     sessions.set(k, s);
     s.catch(() => sessions.delete(k));
   }

@@ -16,6 +16,14 @@ export function threadOptions(): ort.InferenceSession.SessionOptions {
 }
 
 /**
+ * Idle pool threads sleep instead of spinning between ops. A decode step is ~300 ops of a few
+ * microseconds each; on a shared machine a spinning thread that loses its core stalls every op
+ * after it (measured on 2 loaded cores: a group of 8 images 2-3x faster without spinning,
+ * docs/benchmarks.md "Session options"). Results do not depend on it.
+ */
+const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' } } };
+
+/**
  * `model` is the ONNX bytes, or a file path: from a path ORT reads external weights (`.onnx_data`
  * chunks) beside the file itself, so graphs past 2 GB never pass through a JS buffer.
  */
@@ -24,6 +32,7 @@ export async function createNodeSession(model: Uint8Array | string, opts: Sessio
     executionProviders: ['cpu'],
     graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
     ...threadOptions(),
+    extra: NO_SPINNING,
   };
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   const Tensor = ort.Tensor as unknown as OrtTensorCtor;
