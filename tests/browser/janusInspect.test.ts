@@ -28,8 +28,10 @@ const URL_PATH = '/fixtures/janus-tiny/';
 const BROKEN_PATH = '/fixtures/janus-inspect-broken/';
 const F16_PATH = '/fixtures/janus-inspect-f16/';
 const PROMPT = 'a photo of a red cube on the left of a blue sphere';
-// Inspect's defaults (inspectRules.ts / the link table): t 1, top-k off, top-p off, min-p 0.03, no CFG; base seed 1.
-const SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1 };
+// Inspect's defaults (inspectRules.ts / the link table): t 1, top-k off, top-p off, min-p 0.03; base
+// seed 1; with Janus open CFG 5 (upstream's), while a batch samples without guidance (batchSlice.ts).
+const SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 5 };
+const BATCH_SAMPLING = { ...SAMPLING, cfgScale: 1 };
 
 let app: BrowserApp;
 let family: ModelFamily;
@@ -131,6 +133,23 @@ describe('the Janus fixture in the engine (WASM)', () => {
   });
 
   let first: RgbImage[] = [];
+  test('Janus defaults: CFG 5 (said in a notice), example prompts instead of ShapesWorld words, top-k up to the codebook (64 here)', async () => {
+    const { page } = app;
+    await page.getByTestId('tab-inspect').click();
+    expect(await page.getByLabel('CFG scale').inputValue()).toBe('5');
+    await expect(page.getByTestId('inspect-notice').innerText()).resolves.toMatch(/^CFG scale set to 5, \/fixtures\/janus-tiny\/'s default/);
+    const examples = await page.getByTestId('prompt-examples').locator('button').allInnerTexts();
+    expect(examples).toContain('a photo of a cup and a dog');
+    await page.getByTestId('prompt-examples').locator('button', { hasText: 'a photo of a cup and a dog' }).click();
+    expect(await page.getByTestId('prompt-input').inputValue()).toBe('a photo of a cup and a dog');
+    await page.getByLabel('Top-k').fill('64');
+    expect(await page.getByTestId('setting-problem').count(), 'top-k 64 is within the fixture\'s 64 codes').toBe(0);
+    await page.getByLabel('Top-k').fill('65');
+    await expect(page.getByTestId('setting-problem').innerText()).resolves.toBe('top-k must be a whole number from 0 to 64 (0 = off)');
+    await page.getByLabel('Top-k').fill('0');
+    await screenshot(app, 'janus-inspect-defaults', { fullPage: false });
+  });
+
   test('G = 2 with seeds: the images are the family\'s (32 x 32), and the same seeds give the same images again', async () => {
     const { page } = app;
     await page.getByTestId('tab-inspect').click();
@@ -230,7 +249,7 @@ describe('the Janus fixture in the engine (WASM)', () => {
     expect(rows.every((r) => r.judgePass === null), 'no ShapesEval verdict on Janus images').toBe(true);
     // The same seeds through the Node family give the same rewards (the batch's sampling is Inspect's defaults).
     for (const [i, e] of entries.entries()) {
-      const images = await family.generate({ prompt: e.prompt, seeds: [1000 + 2 * i, 1001 + 2 * i], ...SAMPLING });
+      const images = await family.generate({ prompt: e.prompt, seeds: [1000 + 2 * i, 1001 + 2 * i], ...BATCH_SAMPLING });
       const scores = await family.score({ prompt: e.prompt, images: images.map((x) => x.image) });
       scores.forEach((s, k) => expect(close(rows[2 * i + k].reward, s.reward), `${e.prompt}, image ${k}: page ${rows[2 * i + k].reward}, node ${s.reward}`).toBe(true));
     }
@@ -245,6 +264,7 @@ describe('the Janus fixture in the engine (WASM)', () => {
     await page.getByTestId('model-close-engine').click();
     await page.waitForFunction(() => !document.querySelector('[data-testid="engine-chip"]')?.textContent?.includes('Janus'), null, { timeout: 30_000 });
     await page.getByTestId('tab-inspect').click();
+    expect(await page.getByLabel('CFG scale').inputValue(), 'the tiny model\'s default again').toBe('1');
     await page.getByTestId('prompt-input').fill('a photo of a red circle');
     await generateOnce(2);
     expect((await cardImages()).map((x) => [x.width, x.height])).toEqual([[48, 48], [48, 48]]);

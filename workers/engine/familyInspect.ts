@@ -84,7 +84,9 @@ export async function familyHeatmaps(
   family: ModelFamily, promptText: string, image: Uint8Array, opts: HeatmapOptions, signal: CancelSignal, onProgress?: (done: number, total: number) => void,
 ): Promise<WordHeat[]> {
   if (!family.capabilities.occlusionMaps) throw new InputError(`heatmaps are not available for ${family.description}: this family does not offer occlusion maps`);
-  const [rgb] = asImages([image], opts.size ? [opts.size] : undefined);
+  // No size: a square image (a batch row's generated image), its side from its bytes.
+  const side = Math.round(Math.sqrt(image.length / 3));
+  const [rgb] = asImages([image], [opts.size ?? { width: side, height: side }]);
   const block = opts.block ?? defaultOcclusionBlock(family.capabilities.imageTokens.rows);
   const maps = await timed(`occlusion heatmaps, block ${block} (${family.id})`, () => family.occlusionMaps({ prompt: familyPrompt(promptText), image: rgb, block, signal, onProgress }));
   return maps.words.map((w) => ({ word: w.word, logp: w.logp, heat: w.heat, grid: { rows: maps.rows, cols: maps.cols } }));

@@ -36,6 +36,7 @@ export interface FamilyCapabilities {
   readonly guidance: boolean; // classifier-free guidance (cfgScale != 1)
   readonly freeText: boolean; // any prompt text (a BPE tokenizer), not only a fixed word list
   readonly imageTokens: { readonly rows: number; readonly cols: number }; // the generated code grid
+  readonly imageVocab: number | null; // codes an image token is drawn from (top-k's limit); null: the folder does not say
   readonly understandingSize: number; // side of the square image the understanding branch reads
 }
 

@@ -36,7 +36,9 @@ export function PixelImage({ pixels, size, label, overlay, width: w0, height: h0
   }, [pixels, width, height]);
   // The long side fills `size`; a non-square upload keeps its aspect.
   const [w, h] = width >= height ? [size, (size * height) / width] : [(size * width) / height, size];
-  const cells = overlay?.grid ?? grid;
+  // The heat's own blocks when given; else the image's grid, or a square of the heat's length when that differs.
+  const n = overlay ? Math.round(Math.sqrt(overlay.heat.length)) : 0;
+  const cells = overlay?.grid ?? (overlay && overlay.heat.length !== grid.rows * grid.cols ? { rows: n, cols: n } : grid);
   const [cw, ch] = [100 / cells.cols, 100 / cells.rows];
   return (
     <div className="pixel-image" style={{ width: w, height: h }}>

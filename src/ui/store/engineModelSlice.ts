@@ -4,7 +4,11 @@
 // model that was active as it was.
 import { transfer } from 'comlink';
 import { callEngine, proxy } from '../engine.ts';
+import { DEFAULT_SETTINGS } from './inspectRules.ts';
 import type { Slice } from './types.ts';
+
+/** Classifier-free guidance for a family that offers it: upstream Janus' demo and generation script use 5. */
+export const FAMILY_CFG_SCALE = 5;
 
 export type EngineModelPhase = 'idle' | 'reading' | 'opening' | 'closing';
 
@@ -26,9 +30,15 @@ export const createEngineModelSlice: Slice<EngineModelSlice> = (set, get) => {
   const patch = (p: Partial<EngineModelSlice['engineModel']>) => set((s) => ({ engineModel: { ...s.engineModel, ...p } }));
   // A group drawn by one model is not rescored by another: Inspect starts empty after a switch.
   // The prompt is checked again: a family with a BPE tokenizer reads words the tiny model does not.
+  // Each model samples at its own CFG default: upstream Janus at 5 (generation_inference.py), the
+  // tiny UMM at 1 (GvU samples without guidance); the page says when a switch changed it.
   const clearInspect = () => {
-    set({ group: null, scores: null, advantages: null, heat: null, heatMaps: {}, inspectError: null, inspectNotice: null });
-    get().setInspect({});
+    set({ group: null, scores: null, advantages: null, heat: null, heatMaps: {}, heatBlock: null, inspectError: null, inspectNotice: null });
+    const family = get().model?.family ?? null;
+    const cfgScale = family?.capabilities.guidance ? FAMILY_CFG_SCALE : DEFAULT_SETTINGS.cfgScale;
+    const changed = get().inspect.cfgScale !== cfgScale;
+    get().setInspect({ cfgScale });
+    if (changed) set({ inspectNotice: `CFG scale set to ${cfgScale}, ${family ? `${family.label}'s default (upstream Janus samples with guidance 5)` : 'the tiny model\'s default (no guidance)'}.` });
   };
 
   return {

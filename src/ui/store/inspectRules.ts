@@ -57,9 +57,17 @@ export function allowedRange(rule: NumberRule): string {
   return `${kind} ${low} ${high}${rule.note ? ` (${rule.note})` : ''}`;
 }
 
+/**
+ * The rules for an opened family: top-k reaches its image vocabulary (Janus-Pro: 16,384 codes; no
+ * bound when the folder does not say). The tiny model's are NUMBER_RULES.
+ */
+export function rulesForFamily(imageVocab: number | null): Readonly<Record<NumberSetting, NumberRule>> {
+  return { ...NUMBER_RULES, topK: { ...NUMBER_RULES.topK, max: imageVocab ?? Number.MAX_SAFE_INTEGER } };
+}
+
 /** Null when the value is allowed, else a sentence naming the setting and its range. */
-export function numberProblem(setting: NumberSetting, value: number): string | null {
-  const r = NUMBER_RULES[setting];
+export function numberProblem(setting: NumberSetting, value: number, rules: Readonly<Record<NumberSetting, NumberRule>> = NUMBER_RULES): string | null {
+  const r = rules[setting];
   const ok = Number.isFinite(value)
     && (!r.integer || Number.isInteger(value))
     && (r.minExclusive ? value > r.min : value >= r.min)
@@ -68,10 +76,10 @@ export function numberProblem(setting: NumberSetting, value: number): string | n
 }
 
 /** Every numeric setting's problem, keyed by setting; empty when all are allowed. */
-export function numberProblems(s: InspectSettings): Partial<Record<NumberSetting, string>> {
+export function numberProblems(s: InspectSettings, rules: Readonly<Record<NumberSetting, NumberRule>> = NUMBER_RULES): Partial<Record<NumberSetting, string>> {
   const out: Partial<Record<NumberSetting, string>> = {};
   for (const k of NUMBER_SETTINGS) {
-    const p = numberProblem(k, s[k]);
+    const p = numberProblem(k, s[k], rules);
     if (p) out[k] = p;
   }
   return out;

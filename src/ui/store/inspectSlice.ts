@@ -7,7 +7,7 @@ import { BACKGROUND, IMAGE_SIZE } from '../../core/world/index.ts';
 import { callEngine, cancelJob, proxy } from '../engine.ts';
 import { imageFileToRgb } from '../images/imageFileToRgb.ts';
 import { imageFileAsIs } from '../images/imageFileAsIs.ts';
-import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting, numberProblem, numberProblems } from './inspectRules.ts';
+import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberRule, type NumberSetting, numberProblem, numberProblems, rulesForFamily } from './inspectRules.ts';
 import type { LinkNotice } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
 import type { Slice } from './types.ts';
@@ -70,12 +70,12 @@ export interface InspectSlice {
 export const advantagesOf = (rewards: readonly number[]): number[] => Array.from(groupAdvantages(rewards, rewards.length));
 
 /** URL params for the settings in patch that are allowed; a rejected value keeps the last good one. */
-function urlParamsOf(patch: Partial<InspectSettings>, maxWords: number | undefined): Record<string, string | number> {
+function urlParamsOf(patch: Partial<InspectSettings>, maxWords: number | undefined, rules: Readonly<Record<NumberSetting, NumberRule>>): Record<string, string | number> {
   const out: Record<string, string | number> = {};
   if (patch.prompt !== undefined && promptProblemOf(patch.prompt, maxWords) === null) out.prompt = patch.prompt;
   for (const k of NUMBER_SETTINGS) {
     const v = patch[k];
-    if (v !== undefined && numberProblem(k, v) === null) out[NUMBER_RULES[k].key] = v;
+    if (v !== undefined && numberProblem(k, v, rules) === null) out[NUMBER_RULES[k].key] = v;
   }
   return out;
 }
@@ -94,6 +94,8 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     settingProblems: {},
     linkNotices: initialLink().notices,
     group: null,
+  // An opened family's top-k reaches its own image vocabulary.
+  const rules = () => (family() ? rulesForFamily(family()!.capabilities.imageVocab) : NUMBER_RULES);
     scores: null,
     advantages: null,
     generating: false,
@@ -111,14 +113,14 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     setInspect(patch) {
       const inspect = { ...get().inspect, ...patch };
       // A changed setting may be the fix for the last error, so that error no longer stands.
-      set({ inspect, promptProblem: problemOf(inspect.prompt), settingProblems: numberProblems(inspect), inspectError: null });
-      writeUrl(urlParamsOf(patch, maxWords()));
+      set({ inspect, promptProblem: problemOf(inspect.prompt), settingProblems: numberProblems(inspect, rules()), inspectError: null });
+      writeUrl(urlParamsOf(patch, maxWords(), rules()));
     },
 
     async generate() {
       const { inspect, reward } = get();
       const promptProblem = problemOf(inspect.prompt);
-      const settingProblems = numberProblems(inspect);
+      const settingProblems = numberProblems(inspect, rules());
       set({ promptProblem, settingProblems });
       // Nothing is sent, and nothing shown is cleared, while a setting is refused.
       if (promptProblem || Object.keys(settingProblems).length > 0 || get().generating) return;

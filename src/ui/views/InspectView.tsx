@@ -8,12 +8,17 @@ import { diverging, viridis } from '../colour.ts';
 import { HeatStrip, ScaleLegend } from '../components/HeatStrip.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { useStore } from '../store/index.ts';
-import { NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting } from '../store/inspectRules.ts';
+import { NUMBER_RULES, NUMBER_SETTINGS, type NumberSetting, rulesForFamily } from '../store/inspectRules.ts';
 import type { GeneratedGroup } from '../../../workers/engineApi.ts';
 
 const EXAMPLES = [
   'a photo of a red circle', 'a photo of two blue squares', 'a photo of a green triangle left of a yellow circle',
   'a photo of a large purple square', 'a photo of three orange triangles',
+];
+// GenEval's kinds of prompt (one object, two, a count, a colour, a position) and one free caption.
+const FREE_TEXT_EXAMPLES = [
+  'a photo of a bench', 'a photo of a cup and a dog', 'a photo of three apples', 'a photo of a red car',
+  'a photo of a cat left of a bicycle', 'an astronaut riding a horse on the moon, oil painting',
 ];
 const VOCAB_HINTS = [...WORD_GROUPS.colours, ...WORD_GROUPS.shapes, ...WORD_GROUPS.numbers, ...WORD_GROUPS.relations, ...WORD_GROUPS.sizes];
 
@@ -32,7 +37,8 @@ function NumberField({ label, k, step, hint }: { label: string; k: NumberSetting
   const value = useStore((s) => s.inspect[k]);
   const invalid = useStore((s) => Boolean(s.settingProblems[k]));
   const setInspect = useStore((s) => s.setInspect);
-  const { min, max } = NUMBER_RULES[k];
+  const imageVocab = useStore((s) => (s.model?.family ? s.model.family.capabilities.imageVocab : undefined));
+  const { min, max } = (imageVocab === undefined ? NUMBER_RULES : rulesForFamily(imageVocab))[k];
   return (
     <label className="field">
       <span>{label}</span>
@@ -67,6 +73,8 @@ function PromptPanel() {
   const model = useStore((s) => s.model);
   const refused = useStore((s) => Boolean(s.promptProblem) || Object.keys(s.settingProblems).length > 0);
   const addWord = (w: string) => setInspect({ prompt: `${prompt.trim()} ${w}`.trim() });
+  // A family with its own tokenizer (Janus) reads any text: whole example prompts, not ShapesWorld's words.
+  const freeText = useStore((s) => Boolean(s.model?.family?.capabilities.freeText));
   return (
     <section className="panel">
       <form className="prompt-form" onSubmit={(e) => { e.preventDefault(); void generate(); }}>
@@ -77,7 +85,7 @@ function PromptPanel() {
             aria-invalid={Boolean(problem)} aria-describedby="prompt-problem"
             onChange={(e) => setInspect({ prompt: e.target.value })}
           />
-          <datalist id="prompt-examples">{EXAMPLES.map((x) => <option key={x} value={x} />)}</datalist>
+          <datalist id="prompt-examples">{(freeText ? FREE_TEXT_EXAMPLES : EXAMPLES).map((x) => <option key={x} value={x} />)}</datalist>
         </label>
         <button type="submit" className="primary" data-testid="generate" disabled={generating || Boolean(busy) || !model || refused}>
           {generating ? `Generating… ${Math.round(progress * 100)}%` : 'Generate'}
@@ -92,9 +100,15 @@ function PromptPanel() {
       <p id="prompt-problem" className={problem ? 'inline-error' : 'visually-hidden'} role={problem ? 'alert' : undefined} data-testid="prompt-problem">
         {problem ?? ''}
       </p>
-      <div className="chips-row" aria-label="Vocabulary: click a word to add it">
-        {VOCAB_HINTS.map((w) => <button type="button" key={w} className="chip" onClick={() => addWord(w)}>{w}</button>)}
-      </div>
+      {freeText ? (
+        <div className="chips-row" aria-label="Example prompts: click one to use it" data-testid="prompt-examples">
+          {FREE_TEXT_EXAMPLES.map((x) => <button type="button" key={x} className="chip" onClick={() => setInspect({ prompt: x })}>{x}</button>)}
+        </div>
+      ) : (
+        <div className="chips-row" aria-label="Vocabulary: click a word to add it">
+          {VOCAB_HINTS.map((w) => <button type="button" key={w} className="chip" onClick={() => addWord(w)}>{w}</button>)}
+        </div>
+      )}
       <div className="fields">
         <NumberField label="G (group size)" k="groupSize" step={1} />
         <NumberField label="Base seed" k="seed" step={1} hint="image i uses seed + i" />

@@ -22,6 +22,7 @@ export function janusFamily(model: JanusModel): ModelFamily {
       guidance: true,
       freeText: true,
       imageTokens: { rows: cfg.genGrid, cols: cfg.genGrid },
+      imageVocab: cfg.imageVocab,
       understandingSize: cfg.imageSize,
     },
     generate: (req: GenerateRequest) => generateImages(model, req.prompt, req),
