@@ -19,6 +19,10 @@ export default defineConfig({
     projects: [{
       test: {
         ...unit.test,
+        // The dry run measures coverage per test on a machine that may be busy (load 20 on two
+        // cores stretched the 60 s judge-on-renders test past the unit project's limit): a test
+        // that times out there fails the whole run, so the limit is generous.
+        testTimeout: 300_000,
         // `gvu experiment` end to end: 80 s for one test, covering most of gvu, eval and model;
         // every surviving mutant it covers would cost that again. Mutants only it can kill count
         // as survivors, so the score is a lower bound.

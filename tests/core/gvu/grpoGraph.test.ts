@@ -134,6 +134,16 @@ describe('buildGrpoLossGraph', () => {
     expect(loraParamNames(CFG, LORA)).toHaveLength(16);
   });
 
+  it('declares each input with its batch dim B and size (T = maxText + N = 4 + 3)', () => {
+    const g = buildGrpoLossGraph(CFG, LORA);
+    expect(g.name).toBe('grpo');
+    const shapes = Object.fromEntries(g.inputs.slice(0, 9).map((k) => [k, g.values.get(k)!.shape]));
+    expect(shapes).toEqual({
+      ids: ['B', 7], positions: ['B', 7], mask: ['B', 1, 7, 7], old_logp: ['B', 3], ref_logp: ['B', 3],
+      advantages: ['B'], token_weights: ['B', 3], clip_eps: [], beta: [],
+    });
+  });
+
   it('LoRA gradients of the whole model match float64 finite differences', async () => {
     const lw = initLora(CFG, LORA, 4);
     for (const k of Object.keys(lw)) if (k.endsWith('.B')) lw[k] = randn('float32', lw[k].dims, k.length * 7, 0.3); // B != 0, else dA = 0

@@ -56,6 +56,7 @@ describe('scoreCaption', () => {
     expect(() => scoreCaption(ROW, RED_CIRCLE, { variant: 'max_p' as never })).toThrow(/unknown reward variant "max_p"; valid: geomean, mean_p, min_p, content_words/);
     expect(() => scoreCaption(ROW, { ...RED_CIRCLE, wordAt: [0, 2] })).toThrow(/token position 2 is outside its token_logp row \(0..1\)/);
     expect(() => scoreCaption(ROW, { ...RED_CIRCLE, wordAt: [0] }, {}, 3)).toThrow('sample 3: 2 words but 1 token positions');
+    expect(() => scoreCaption(ROW, { words: [], wordAt: [], eosAt: null })).toThrow("sample 0: no token to score under 'geomean' (words: (none))");
   });
 
   it('scoreCaptions reads one row per layout from token_logp [B, T-1]', () => {

@@ -53,6 +53,11 @@ describe('policyLogProbs', () => {
     expect(() => checkFilter({ ...NO_FILTER, topK: 1.5 })).toThrow(/topK must be an integer/);
     expect(() => checkFilter({ ...NO_FILTER, topP: 0 })).toThrow(/topP must be in \(0, 1\]/);
     expect(() => checkFilter({ ...NO_FILTER, minP: 1 })).toThrow(/minP must be in \[0, 1\)/);
+    expect(() => checkFilter({ ...NO_FILTER, topP: 1.5 })).toThrow('topP must be in (0, 1] (1 = off), got 1.5');
+    expect(() => checkFilter({ ...NO_FILTER, minP: -0.1 })).toThrow('minP must be in [0, 1) (0 = off), got -0.1');
+    expect(() => checkFilter({ ...NO_FILTER, temperature: Infinity })).toThrow(/temperature must be a finite number/);
+    expect(() => checkFilter({ ...NO_FILTER, topK: -1 })).toThrow(/topK must be an integer >= 0/);
+    expect(() => checkFilter({ ...NO_FILTER, topP: 1, minP: 0, topK: 0, temperature: 0 })).not.toThrow();
   });
 });
 
