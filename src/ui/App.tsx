@@ -12,11 +12,13 @@ const LABEL: Record<View, string> = { inspect: 'Inspect', train: 'Train', batch:
 export function App() {
   const start = useStore((s) => s.start);
   const restoreBatch = useStore((s) => s.restoreBatch);
+  const regenerateFromLink = useStore((s) => s.regenerateFromLink);
   const view = useStore((s) => s.view);
 
   useEffect(() => {
-    void start().then(() => restoreBatch());
-  }, [start, restoreBatch]);
+    // A shared link's group first (the receiver opened it to see that), then a batch to resume.
+    void start().then(() => regenerateFromLink()).then(() => restoreBatch());
+  }, [start, restoreBatch, regenerateFromLink]);
 
   return (
     <div className="page">

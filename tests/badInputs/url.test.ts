@@ -77,6 +77,6 @@ describe('bad link values', () => {
   });
 
   it('no link: the defaults', () => {
-    expect(read('')).toEqual({ view: 'inspect', backend: 'auto', inspect: DEFAULT_SETTINGS, notices: [], fixes: {} });
+    expect(read('')).toEqual({ view: 'inspect', backend: 'auto', inspect: DEFAULT_SETTINGS, notices: [], regenerate: false, fixes: {} });
   });
 });

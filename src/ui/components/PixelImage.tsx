@@ -14,9 +14,11 @@ export interface HeatOverlay {
   readonly grid?: { readonly rows: number; readonly cols: number }; // the heat's blocks when coarser than the image's grid
 }
 
-export function PixelImage({ pixels, size, label, overlay, width: w0, height: h0, grid = { rows: TINY_GRID, cols: TINY_GRID } }: {
+export function PixelImage({ pixels, size, label, overlay, width: w0, height: h0, grid = { rows: TINY_GRID, cols: TINY_GRID }, fill = false }: {
   pixels: Uint8Array; size: number; label: string; overlay?: HeatOverlay | null;
   width?: number; height?: number; grid?: { readonly rows: number; readonly cols: number };
+  /** Take the container's width (keeping the aspect) instead of `size` px: a card that grows with the page. */
+  fill?: boolean;
 }) {
   // No size given: a square image (the tiny model's 48 x 48, a family's generated image in a batch row).
   const side = Math.round(Math.sqrt(pixels.length / 3)) || TINY_SIZE;
@@ -41,8 +43,9 @@ export function PixelImage({ pixels, size, label, overlay, width: w0, height: h0
   const cells = overlay?.grid ?? (overlay && overlay.heat.length !== grid.rows * grid.cols ? { rows: n, cols: n } : grid);
   const [cw, ch] = [100 / cells.cols, 100 / cells.rows];
   return (
-    <div className="pixel-image" style={{ width: w, height: h }}>
-      <canvas ref={ref} width={width} height={height} role="img" aria-label={label} data-width={width} data-height={height} style={{ width: w, height: h }} />
+    <div className="pixel-image" style={fill ? { width: '100%', aspectRatio: `${width} / ${height}` } : { width: w, height: h }}>
+      <canvas ref={ref} width={width} height={height} role="img" aria-label={label} data-width={width} data-height={height}
+        style={fill ? { width: '100%', height: '100%' } : { width: w, height: h }} />
       {overlay && (
         <div className="heat-overlay" style={{ opacity: overlay.opacity }} data-testid="heat-overlay" aria-hidden>
           {Array.from(overlay.heat, (h, c) => (

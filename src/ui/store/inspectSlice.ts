@@ -11,7 +11,7 @@ import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberRule, t
 import type { LinkNotice } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
 import type { Slice } from './types.ts';
-import { initialLink, writeUrl } from './url.ts';
+import { initialLink, readUrl, writeUrl } from './url.ts';
 import { groupAdvantages } from '../../core/gvu/reward.ts';
 
 export type { InspectSettings };
@@ -44,6 +44,8 @@ export interface InspectSlice {
   readonly inspectError: string | null;
   /** Not an error: e.g. the last generation was cancelled (the previous group stays). */
   readonly inspectNotice: string | null;
+  /** The group on screen was sampled again from the link the page was opened with (regenerateFromLink). */
+  readonly groupFromLink: boolean;
   readonly heat: HeatSelection | null;
   readonly heatMaps: Readonly<Record<number, readonly WordHeat[]>>; // per member
   readonly heatLoading: boolean;
@@ -54,7 +56,14 @@ export interface InspectSlice {
   readonly overlayOpacity: number;
 
   setInspect(patch: Partial<InspectSettings>): void;
-  generate(): Promise<void>;
+  /** origin 'link': the group the opening link names (shown as such). */
+  generate(origin?: 'link'): Promise<void>;
+  /**
+   * Once the model is ready: sample the group a shared link names (its prompt, seed and settings),
+   * once per page. A link naming another model only says how to get it: opening a real model is a
+   * download the user asks for.
+   */
+  regenerateFromLink(): Promise<void>;
   cancelGenerate(): void;
   /** Score the user's own images (PNG/JPEG/WebP) against the prompt, as a group without sampling. */
   scoreImageFiles(files: readonly File[]): Promise<void>;
@@ -81,9 +90,12 @@ function urlParamsOf(patch: Partial<InspectSettings>, maxWords: number | undefin
 }
 
 export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
+  let linkRegenerated = false;
   const maxWords = () => (get().model ? maxPromptWords(get().model!.config) : undefined);
   // An opened family with a BPE tokenizer reads any text; the tiny model only ShapesWorld words.
   const family = () => get().model?.family ?? null;
+  // An opened family's top-k reaches its own image vocabulary.
+  const rules = () => (family() ? rulesForFamily(family()!.capabilities.imageVocab) : NUMBER_RULES);
   const problemOf = (prompt: string) => (family()?.capabilities.freeText
     ? (prompt.trim() ? null : 'empty: type what the image should show')
     : promptProblemOf(prompt, maxWords()));
@@ -94,14 +106,13 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     settingProblems: {},
     linkNotices: initialLink().notices,
     group: null,
-  // An opened family's top-k reaches its own image vocabulary.
-  const rules = () => (family() ? rulesForFamily(family()!.capabilities.imageVocab) : NUMBER_RULES);
     scores: null,
     advantages: null,
     generating: false,
     progress: 0,
     inspectError: null,
     inspectNotice: null,
+    groupFromLink: false,
     heat: null,
     heatMaps: {},
     heatLoading: false,
@@ -117,7 +128,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       writeUrl(urlParamsOf(patch, maxWords(), rules()));
     },
 
-    async generate() {
+    async generate(origin) {
       const { inspect, reward } = get();
       const promptProblem = problemOf(inspect.prompt);
       const settingProblems = numberProblems(inspect, rules());
@@ -133,7 +144,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
         const onProgress = proxy((done: number, total: number) => set({ progress: done / total }));
         const group = await callEngine((e) => e.generate({ ...inspect, reward }, onProgress));
         const rewards = group.scores.map((s) => s.reward);
-        set({ group, scores: group.scores, advantages: advantagesOf(rewards), heat: null, heatMaps: {} });
+        set({ group, scores: group.scores, advantages: advantagesOf(rewards), heat: null, heatMaps: {}, groupFromLink: origin === 'link' });
         void get().refreshTimings();
       } catch (err) {
         if (err instanceof Error && err.name === 'AbortError') {
@@ -142,6 +153,17 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       } finally {
         set({ generating: false });
       }
+    },
+
+    async regenerateFromLink() {
+      if (linkRegenerated || !initialLink().regenerate) return;
+      linkRegenerated = true;
+      const linkedModel = readUrl().get('model');
+      if (linkedModel) {
+        set({ inspectNotice: `This link names a group made with ${linkedModel}: open that model on Model & device (it asks before downloading anything), then press Generate for the same seeds.` });
+        return;
+      }
+      if (get().model && !get().model!.family) await get().generate('link');
     },
 
     cancelGenerate() {
@@ -160,7 +182,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
         const group = family()
           ? await Promise.all(files.map(imageFileAsIs)).then((ims) => callEngine((e) => e.inspectImages(inspect.prompt, ims.map((x) => x.data), names, reward, ims.map(({ width, height }) => ({ width, height })))))
           : await Promise.all(files.map((f) => imageFileToRgb(f, IMAGE_SIZE, BACKGROUND))).then((ims) => callEngine((e) => e.inspectImages(inspect.prompt, ims, names, reward)));
-        set({ group, scores: group.scores, advantages: advantagesOf(group.scores.map((s) => s.reward)), heat: null, heatMaps: {} });
+        set({ group, scores: group.scores, advantages: advantagesOf(group.scores.map((s) => s.reward)), heat: null, heatMaps: {}, groupFromLink: false });
       } catch (err) {
         set({ inspectError: get().engineError(err) }); // the group on screen stays
       } finally {

@@ -23,6 +23,11 @@ export interface LinkReading {
   readonly inspect: InspectSettings;
   readonly backend: LinkBackend;
   readonly notices: readonly LinkNotice[];
+  /**
+   * The link names a group: a seed on the Inspect view, every setting of it accepted. The page
+   * samples that group again once the model is ready, so the receiver sees the sender's images.
+   */
+  readonly regenerate: boolean;
   /** URL keys to rewrite (null: remove) so the address bar holds only what is used. */
   readonly fixes: Readonly<Record<string, string | null>>;
 }
@@ -72,7 +77,9 @@ export function readLink(params: URLSearchParams): LinkReading {
     else reject(rule.key, raw, String(rule.fallback), problem, String(rule.fallback));
   }
 
-  return { view, backend, inspect: { prompt, ...numbers }, notices, fixes };
+  const groupKeys = ['prompt', ...NUMBER_SETTINGS.map((k) => NUMBER_RULES[k].key)];
+  const regenerate = view === 'inspect' && params.get(NUMBER_RULES.seed.key) !== null && !notices.some((n) => groupKeys.includes(n.key));
+  return { view, backend, inspect: { prompt, ...numbers }, notices, regenerate, fixes };
 }
 
 /** Quote a value when it would not read as one word; cut a pasted essay short. */

@@ -194,7 +194,9 @@ function GroupGrid() {
           <span className="spinner" aria-hidden /> Occluding each block and rescoring… {Math.round(heatProgress * 100)}%
         </p>
       )}
-      <div className="image-grid">
+      <LinkOrigin />
+      {/* --g: the grid's columns are sized so G cards fill the row (styles.css .image-grid). */}
+      <div className="image-grid" style={{ '--g': group.images.length } as React.CSSProperties}>
         {group.images.map((im, i) => (
           <ImageCard key={`${group.imageNames?.[i] ?? group.seeds[i]}-${i}`} member={i} pixels={im} rank={rank(i)} advantage={advantages[i]}
             selectedWord={heat?.member === i ? heat.wordIndex : null} />
@@ -227,6 +229,22 @@ function HeatBlockField() {
   );
 }
 
+/** Says where the group came from when the opening link named it (inspectSlice.regenerateFromLink). */
+function LinkOrigin() {
+  const fromLink = useStore((s) => s.groupFromLink);
+  const seed = useStore((s) => s.group?.seeds[0]);
+  const model = useStore((s) => s.model);
+  const variant = useStore((s) => s.reward.variant);
+  if (!fromLink || !model) return null;
+  return (
+    <p className="link-origin" role="status" data-testid="link-origin">
+      <strong>From the link:</strong> these images were sampled again from the link&apos;s prompt, seed {seed} (image i uses seed + i)
+      and sampling settings, on {model.name} · {model.backend}{model.adapter ? ' with the adapter loaded here' : ', base model'}, reward {variant}.
+      They are the sender&apos;s images when the sender used the same model, adapter and backend.
+    </p>
+  );
+}
+
 /** Where the verdicts' spec came from: a shipped prompt set, the prompt's grammar, or why there is none. */
 function SpecNote({ group }: { group: GeneratedGroup }) {
   if (group.tag === null) return <span data-testid="spec-note">no spec: {group.noSpecReason ?? 'not a ShapesWorld prompt'}</span>;
@@ -254,7 +272,7 @@ function ImageCard({ member, pixels, rank, advantage, selectedWord }: {
   return (
     <article className="image-card" data-testid="image-card">
       <div className="image-wrap">
-        <PixelImage pixels={pixels} size={176} label={`image ${member + 1}, seed ${seed}`} width={imageSize?.width} height={imageSize?.height} grid={grid}
+        <PixelImage pixels={pixels} size={176} fill label={`image ${member + 1}, seed ${seed}`} width={imageSize?.width} height={imageSize?.height} grid={grid}
           overlay={map && overlayOn ? { heat: map.heat, scale, opacity, grid: map.grid } : null} />
         <span className="rank" title="rank by reward within the group">#{rank}</span>
       </div>
@@ -283,9 +301,11 @@ function VerdictBadge({ verdict, noSpecReason }: {
 }) {
   if (!verdict) return <span className="badge muted-badge" data-testid="verdict" title={noSpecReason ?? undefined}>no spec</span>;
   const [cls, text] = verdict.strictPass ? ['ok', 'pass (strict)'] : verdict.pass ? ['ok', 'pass'] : ['bad', 'fail'];
+  const detail = verdict.reasons.join('\n') || 'every requested object found';
+  // A short badge; why it failed is on hover (and read out by screen readers), so no card is dominated by it.
   return (
-    <span className={`badge ${cls}`} data-testid="verdict" title={verdict.reasons.join('\n') || 'every requested object found'}>
-      ShapesEval: {text}{!verdict.pass && verdict.reasons[0] ? ` — ${verdict.reasons[0]}` : ''}
+    <span className={`badge verdict ${cls}`} data-testid="verdict" title={detail} tabIndex={0} aria-label={`ShapesEval: ${text}. ${detail}`}>
+      ShapesEval: {text}{verdict.reasons.length > 0 && <span className="verdict-more" aria-hidden>?</span>}
     </span>
   );
 }
