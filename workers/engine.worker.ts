@@ -11,7 +11,7 @@ import { attachControl, heartbeat, requestJob, runJob } from './engine/jobContro
 import { exportAdapter, importAdapter } from './engine/adapter.ts';
 import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
-import { currentBackend, loadModel, modelInfo as tinyModelInfo, recentTimings, setAdapter, setBackend, timed } from './engine/model.ts';
+import { currentBackend, loadModel, modelInfo as tinyModelInfo, recentTimings, setAdapter, setBackend, timed, warmUp } from './engine/model.ts';
 import { activeFamily, activeFamilyInfo, closeFamily, openFamily, requireTinyModel } from './engine/family.ts';
 import { familyScoreBatch } from './engine/familyBatch.ts';
 import { familyGenerate, familyHeatmaps, familyInspectImages, familyRescore } from './engine/familyInspect.ts';
@@ -242,5 +242,6 @@ const engine: EngineApi = {
 };
 
 Comlink.expose(engine);
+void warmUp().catch(() => {}); // see warmUp: a job that needs what failed builds it again and reports
 // Sign of life between jobs; jobs beat each time they poll their signal.
 setInterval(heartbeat, 500);

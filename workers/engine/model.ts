@@ -1,7 +1,7 @@
 // The worker's model state: the shipped base model (fetched, validated), the current adapter, the
 // chosen backend, and the ORT sessions built for them (cached per backend and graph). Everything
 // else in workers/engine reads the model through this file.
-import { type Graph, freezeInputs, serializeModel } from '../../src/core/graph/index.ts';
+import { Graph, freezeInputs, serializeModel } from '../../src/core/graph/index.ts';
 import { type ModelConfig, validateConfig } from '../../src/core/model/config.ts';
 import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
@@ -65,6 +65,26 @@ export function loadModel(): Promise<Loaded> {
 }
 
 export const currentBackend = (): WebBackend => backend;
+
+/**
+ * Started with the worker, so the first image does not wait for it: compile ORT's WASM (the first
+ * session on a backend does) while the page probes the GPU and the model downloads, then, once the
+ * weights are in, build the default policy's sampling sessions and the scorer while the page
+ * renders. WASM only: the page may still move to WebGPU, where an idle CPU backend costs nothing.
+ * A failure here is not reported: the session is dropped from the cache (session()), and the first
+ * job that needs it builds it again and reports the error.
+ */
+export async function warmUp(): Promise<void> {
+  if (backend !== 'wasm') return;
+  const model = loadModel();
+  const g = new Graph('warm_up');
+  g.output(g.input('x', 'float32', [1]), 'y');
+  await session('warm-up', () => serializeModel(g));
+  const m = await model;
+  if (backend !== 'wasm') return;
+  const p = await policy();
+  await Promise.all([generationSessions(p.lora), baseFrozenSession('scorer:base', () => buildUnderstandingScoreGraph(m.cfg))]);
+}
 
 export async function setBackend(b: WebBackend): Promise<void> {
   if (b === backend) return;
