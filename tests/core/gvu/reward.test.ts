@@ -21,6 +21,7 @@ describe('scoreCaption', () => {
     expect(r.tokens.map((t) => [t.word, t.wordIndex, t.p, t.counted])).toEqual([['red', 0, 0.5, true], ['circle', 1, 0.25, true]]);
     expect(r.tokens[1].logp).toBe(Math.log(0.25));
     expect(r.lowest.word).toBe('circle');
+    expect(scoreCaption([Math.log(0.25), Math.log(0.5)], RED_CIRCLE).lowest.word).toBe('red'); // not just the last word
   });
 
   it('mean_p and min_p', () => {

@@ -16,6 +16,13 @@ describe('policyLogProbs', () => {
     expectProbs(policyLogProbs(LOGITS, { ...NO_FILTER, temperature: 2 }), [1 / z, Math.SQRT2 / z, 2 / z, 1 / z]);
   });
 
+  it('stays finite on large logits at a low temperature (the max is taken after dividing by T)', () => {
+    const lp = logSoftmax([1000, 0, 999.5], 0.5); // logits / T = [2000, 0, 1999]
+    const lse = 2000 + Math.log(1 + Math.exp(-1));
+    expect(Array.from(lp)).toEqual([2000 - lse, -lse, 1999 - lse]);
+    expect(lp[1]).toBeCloseTo(-2000.3133, 3);
+  });
+
   it('temperature 0 is greedy, first index on ties', () => {
     expect(probs(policyLogProbs(LOGITS, { ...NO_FILTER, temperature: 0 }))).toEqual([0, 0, 1, 0]);
     expect(probs(policyLogProbs([3, 5, 5], { ...NO_FILTER, temperature: 0 }))).toEqual([0, 1, 0]);
