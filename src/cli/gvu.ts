@@ -8,6 +8,7 @@ import type { FlagTable } from './flags.ts';
 import { MODEL_REPORT_FLAGS, modelReportCommand } from './modelReport.ts';
 import { PRETRAIN_FLAGS, pretrainCommand } from './pretrain.ts';
 import { SCORE_FLAGS, scoreCommand } from './score.ts';
+import { STUDY_FLAGS, studyCommand } from './study.ts';
 import { TRAIN_FLAGS, trainCommand } from './train.ts';
 import { TRANSFER_FLAGS, transferCommand } from './transfer.ts';
 import { WORKER_FLAGS } from './queue/flags.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { flags: FlagTable; run: (argv: string[]) => Prom
   experiment: { flags: EXPERIMENT_FLAGS, run: experimentCommand },
   score: { flags: SCORE_FLAGS, run: scoreCommand },
   transfer: { flags: TRANSFER_FLAGS, run: transferCommand },
+  study: { flags: STUDY_FLAGS, run: studyCommand },
   worker: { flags: WORKER_FLAGS, run: async (argv) => (await import('./queue/worker.ts')).workerCommand(argv) },
 };
 

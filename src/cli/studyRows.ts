@@ -1,0 +1,47 @@
+// The rows of issue 12's study: each a GvU configuration as settings over the headline preset, and
+// where the adapter acts in the model that is measured. Every GvU row has a judge twin (`judge_` +
+// its name): the same settings with the judge as the reward, so "how much of a perfect verifier's
+// gain" compares two runs that differ in the reward alone.
+// Placement: with a frozen teacher, training never runs the understanding branch through the
+// adapter, so the shared and generation-only placements train the same adapter (same seed, same
+// steps); `sameRunAs` reuses that run and only the measurement differs.
+import { GVU_PRESETS } from '../core/gvu/presets.ts';
+import type { GvuConfig } from '../core/gvu/trainer.ts';
+
+export interface StudyRow {
+  readonly name: string;
+  readonly what: string;
+  readonly settings: Partial<GvuConfig>; // over the headline preset
+  readonly sameRunAs?: string; // train nothing: measure that row's adapters under this row's adapterScope
+}
+
+const GVU_ROWS: readonly StudyRow[] = [
+  { name: 'gvu', what: 'headline: std advantages, shared backbone, frozen teacher', settings: {} },
+  {
+    name: 'gen_only', what: 'headline adapter acting on generation sequences only: understanding keeps the base weights',
+    settings: { adapterScope: 'generation' }, sameRunAs: 'gvu',
+  },
+  { name: 'no_std', what: 'Dr. GRPO advantages (R - mean, no std)', settings: { advantage: 'no_std' } },
+  { name: 'dead_zone', what: 'std advantages, none for a group whose reward range is below 0.05', settings: { advantage: 'dead_zone', deadZone: 0.05 } },
+  { name: 'rank', what: 'rank advantages in [-1, 1]', settings: { advantage: 'rank' } },
+  { name: 'policy_teacher', what: 'the current policy (LoRA on) as the teacher, shared backbone', settings: { teacher: 'policy' } },
+  { name: 'paper', what: 'paper-faithful preset (policy teacher, G 2 x 64, beta 0.03, one update)', settings: GVU_PRESETS.paper.config },
+];
+
+/** Every row: the GvU rows and their judge twins (the teacher does not matter to the judge's reward). */
+export const STUDY_ROWS: readonly StudyRow[] = [
+  ...GVU_ROWS,
+  ...GVU_ROWS.map((r) => ({
+    name: `judge_${r.name}`,
+    what: `judge as the reward, otherwise as ${r.name}`,
+    settings: { ...r.settings, reward: 'judge' as const, teacher: 'frozen' as const },
+    // The policy-teacher row differs from gvu only in the teacher, which the judge's reward ignores.
+    ...(r.sameRunAs || r.name === 'policy_teacher' ? { sameRunAs: `judge_${r.sameRunAs ?? 'gvu'}` } : {}),
+  })),
+];
+export const STUDY_ROW_NAMES = STUDY_ROWS.map((r) => r.name);
+
+export const studyRow = (name: string): StudyRow => STUDY_ROWS.find((r) => r.name === name)!;
+
+/** The run folder that trains a row (its own, or the one it shares). */
+export const trainingRowOf = (row: StudyRow): string => row.sameRunAs ?? row.name;

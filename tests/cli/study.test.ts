@@ -1,0 +1,66 @@
+// `gvu study` at smoke size (seconds): the table's shape, the generation-only placement measured on
+// the same adapter as its shared twin with the base's understanding, resume without retraining, and
+// the rule that picks the best row.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadPromptSet } from '../../src/cli/promptSets.ts';
+import { pickBest, studyCommand } from '../../src/cli/study.ts';
+import { specToJson } from '../../src/core/world/spec.ts';
+
+function smokeFiles() {
+  const dir = mkdtempSync(join(tmpdir(), 'study-'));
+  const test = loadPromptSet('test');
+  const firstOfTag = [...new Map(test.map((s) => [s.tag, s])).values()].slice(0, 3);
+  const pool = loadPromptSet('pool').filter((_, i) => i % 200 === 0);
+  writeFileSync(join(dir, 'test.jsonl'), firstOfTag.map(specToJson).join('\n') + '\n');
+  writeFileSync(join(dir, 'pool.jsonl'), pool.map(specToJson).join('\n') + '\n');
+  return dir;
+}
+
+describe('gvu study', () => {
+  it('writes the table in the issue\'s shape; gen_only reuses gvu\'s adapter and keeps the base\'s understanding; a rerun trains nothing', async () => {
+    const dir = smokeFiles();
+    const out = join(dir, 'runs');
+    const results = join(dir, 'gvu.json');
+    const argv = [
+      `--out=${out}`, `--results=${results}`, '--rows=gvu,gen_only,judge_gvu', '--seeds=0', '--steps=2', '--promptsPerStep=2', '--groupSize=2',
+      `--prompts=${join(dir, 'pool.jsonl')}`, `--test=${join(dir, 'test.jsonl')}`, '--seenPrompts=3', '--seedSets=1', '--evalGroupSize=2',
+      '--scenesPerPrompt=1', '--probePerFamily=2', '--checkpointEvery=1', '--note=smoke',
+    ];
+    await studyCommand(argv);
+    const t = JSON.parse(readFileSync(results, 'utf8'));
+    for (const k of ['base', 'gvu', 'judge_reward_control', 'paper_config', 'understanding', 'probe', 'seen_vs_unseen', 'rows', 'minutes_per_run', 'budget']) {
+      expect(t, k).toHaveProperty(k);
+    }
+    expect(readdirSync(out).sort()).toEqual(['base-probe.json', 'base-seen.json', 'base-test.json', 'gvu-s0', 'judge_gvu-s0']);
+    expect(t.budget).toMatchObject({ steps_per_run: 2, pilot: true, note: 'smoke' });
+    const { gvu, gen_only: genOnly, judge_gvu: judge } = t.rows;
+    expect(genOnly.trained_as).toBe('gvu');
+    expect(genOnly.per_seed_overall).toEqual(gvu.per_seed_overall);
+    expect(genOnly.understanding).toBe(t.base.understanding);
+    expect(genOnly.probe).toBe(t.base.probe);
+    expect(judge.settings).toMatchObject({ reward: 'judge', lr: 3e-4, beta: 0.1 });
+    expect(t.judge_reward_control.row).toBe(`judge_${t.gvu.row}`);
+    expect(t.paper_config).toBeNull();
+    expect(Object.keys(t.seen_vs_unseen.gvu)).toEqual(['seen', 'unseen']);
+    const steps = readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8');
+    await studyCommand(argv);
+    expect(readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8')).toBe(steps);
+    expect(JSON.parse(readFileSync(results, 'utf8')).rows).toEqual(t.rows);
+  }, 120_000);
+
+  it('refuses a row whose adapters come from a row not asked for', async () => {
+    await expect(studyCommand(['--rows=gen_only', `--out=${join(mkdtempSync(join(tmpdir(), 'study-')), 'x')}`])).rejects.toThrow(
+      '--rows: gen_only measures the adapters of gvu; add gvu to --rows',
+    );
+  });
+
+  it('picks the best GvU row among those that keep understanding within a point, else the highest', () => {
+    const rows: [string, { overall: number; understanding: number }][] = [['a', { overall: 0.70, understanding: 0.95 }], ['b', { overall: 0.65, understanding: 0.985 }], ['c', { overall: 0.62, understanding: 0.99 }]];
+    expect(pickBest(rows, 0.99)).toBe('b');
+    expect(pickBest(rows, 1.2)).toBe('a');
+    expect(pickBest([], 0.99)).toBeNull();
+  });
+});
