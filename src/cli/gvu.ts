@@ -1,6 +1,7 @@
 // The Node command line: `npm run gvu -- <command> [--key=value ...]`. Bad input (a flag, a file)
 // ends with its message alone and exit code 2; anything else is a bug and keeps its stack trace.
 import { InputError } from '../core/errors.ts';
+import { DEMO_FLAGS, demoCommand } from './demo.ts';
 import { EVAL_FLAGS, evalCommand } from './evaluate.ts';
 import { EXPERIMENT_FLAGS, experimentCommand } from './experiment.ts';
 import { flagHelp } from './flagHelp.ts';
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, { flags: FlagTable; run: (argv: string[]) => Prom
   experiment: { flags: EXPERIMENT_FLAGS, run: experimentCommand },
   score: { flags: SCORE_FLAGS, run: scoreCommand },
   transfer: { flags: TRANSFER_FLAGS, run: transferCommand },
+  demo: { flags: DEMO_FLAGS, run: demoCommand },
   study: { flags: STUDY_FLAGS, run: studyCommand },
   worker: { flags: WORKER_FLAGS, run: async (argv) => (await import('./queue/worker.ts')).workerCommand(argv) },
 };

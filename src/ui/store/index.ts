@@ -6,6 +6,7 @@ import { createEngineSlice } from './engineSlice.ts';
 import { createEngineModelSlice } from './engineModelSlice.ts';
 import { createInspectSlice } from './inspectSlice.ts';
 import { createModelFilesSlice } from './modelFilesSlice.ts';
+import { createRunsSlice } from './runsSlice.ts';
 import { createTrainSlice } from './trainSlice.ts';
 import type { Store } from './types.ts';
 
@@ -15,6 +16,7 @@ export const useStore = create<Store>()((...a) => ({
   ...createEngineSlice(...a),
   ...createInspectSlice(...a),
   ...createTrainSlice(...a),
+  ...createRunsSlice(...a),
   ...createBatchSlice(...a),
   ...createBatchDetailSlice(...a),
   ...createModelFilesSlice(...a),

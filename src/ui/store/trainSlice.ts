@@ -1,5 +1,6 @@
 // Train: a GvU run in the worker, its live curves, pause/resume/stop, a fixed-seed before/after grid.
-import type { CompareGrid, GvuLogRow, Spec, TrainEvent, TrainStatus } from '../../../workers/engineApi.ts';
+import type { AdapterFilesData, CompareGrid, GvuLogRow, Spec, TrainEvent, TrainStatus } from '../../../workers/engineApi.ts';
+import { DEMO_CONFIG, DEMO_EVAL_GROUP_SIZE, DEMO_GRID_SEEDS, DEMO_PROMPT_SET } from '../../core/gvu/demo.ts';
 import { InputError } from '../../core/errors.ts';
 import { decodeText } from '../../core/io/decodeText.ts';
 import { type LineProblem, parsePromptSet } from '../../core/io/promptSet.ts';
@@ -24,6 +25,10 @@ export interface TrainPromptSource {
   readonly count: number | null;
   readonly note: string | null;
   readonly problems: readonly LineProblem[]; // the file's line problems, listed as Batch lists them
+  /** Validate on these prompts (images per prompt) instead of the shipped val set: the demo's own. */
+  readonly val?: { readonly specs: readonly Spec[]; readonly groupSize: number };
+  /** The before/after grid's prompts and seeds instead of GRID_PROMPTS and GRID_SEEDS. */
+  readonly grid?: { readonly prompts: readonly string[]; readonly seeds: readonly number[] };
 }
 
 export const TRAIN_DEFAULTS: TrainConfig = {
@@ -70,10 +75,18 @@ export interface TrainSlice {
 
 export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
   let stopAfterPause = false;
+  // The view shows the run the worker trains unless another was reopened meanwhile; the runs
+  // slice records every event for the worker's run either way.
+  const shown = () => get().currentRunId === get().workerRunId;
   const onEvent = proxy((e: TrainEvent) => {
-    if (e.kind === 'step') set((s) => ({ trainLog: [...s.trainLog, e.row], trainStep: e.row.step, trainPhase: `step ${e.row.step} done` }));
-    else if (e.kind === 'eval') set((s) => ({ trainEvals: [...s.trainEvals, { step: e.step, valOverall: e.valOverall, valStrict: e.valStrict }] }));
-    else set({ trainPhase: e.phase });
+    if (e.kind === 'step') {
+      get().recordStep(e.row);
+      if (shown()) set((s) => ({ trainLog: [...s.trainLog, e.row], trainStep: e.row.step, trainPhase: `step ${e.row.step} done` }));
+    } else if (e.kind === 'eval') {
+      const point = { step: e.step, valOverall: e.valOverall, valStrict: e.valStrict };
+      get().recordEval(point);
+      if (shown()) set((s) => ({ trainEvals: [...s.trainEvals, point] }));
+    } else if (shown()) set({ trainPhase: e.phase });
   });
 
   /**
@@ -108,13 +121,23 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
       stopAfterPause = false;
       get().setBusy(null);
     }
+    let adapter: AdapterFilesData | null = null;
     try {
       const model = await callEngine((e) => e.modelInfo());
       set({ model });
-      // Keep a copy of the adapter outside the worker, so a restarted engine gets it back.
-      if (model.adapter) set({ adapterSnapshot: await callEngine((e) => e.exportAdapter()) });
+      // Keep a copy of the adapter outside the worker, so a restarted engine gets it back, and
+      // with the run, so a later run never takes it away.
+      if (model.adapter) {
+        adapter = await callEngine((e) => e.exportAdapter());
+        set({ adapterSnapshot: adapter });
+      }
     } catch { /* a dead worker is reported by the failure banner */ }
-    if (get().trainStatus !== 'error' && !get().failure) await get().refreshGrid();
+    await get().endRun(get().trainStatus, adapter, get().model?.adapter?.step ?? null);
+    if (get().trainStatus !== 'error' && !get().failure) {
+      await get().refreshGrid();
+      const grid = get().grid;
+      if (grid) await get().recordGrid(grid);
+    }
   }
 
   return {
@@ -172,9 +195,16 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
         set({ trainError: `${src.name} has no prompt with a GenEval spec to train on` });
         return;
       }
+      // A new run: the previous one stays in the runs list, with its curves and adapter.
       set({ trainLog: [], trainEvals: [], trainStep: 0, grid: null });
       const config = get().trainConfig;
-      await drive(() => callEngine((e) => e.startTraining({ config, prompts: src.specs ? [...src.specs] : null }, onEvent)));
+      await get().beginRun(config, src.name);
+      const request = {
+        config: src.val ? { ...config, evalGroupSize: src.val.groupSize } : config,
+        prompts: src.specs ? [...src.specs] : null,
+        ...(src.val ? { valPrompts: [...src.val.specs] } : {}),
+      };
+      await drive(() => callEngine((e) => e.startTraining(request, onEvent)));
     },
 
     async pauseTraining() {
@@ -185,7 +215,7 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     },
 
     async resumeTraining() {
-      if (get().busy || get().trainStatus !== 'paused') return;
+      if (get().busy || get().trainStatus !== 'paused' || get().currentRunId !== get().workerRunId) return;
       await drive(() => callEngine((e) => e.resumeTraining(onEvent)));
     },
 
@@ -204,7 +234,8 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
       if (get().busy) return;
       set({ gridLoading: true });
       try {
-        const grid = await callEngine((e) => e.compare(GRID_PROMPTS, GRID_SEEDS, GRID_SAMPLING));
+        const { prompts, seeds } = get().trainPrompts.grid ?? { prompts: GRID_PROMPTS, seeds: GRID_SEEDS };
+        const grid = await callEngine((e) => e.compare([...prompts], [...seeds], GRID_SAMPLING));
         set({ grid });
       } catch (err) {
         set({ trainError: get().engineError(err) });
@@ -214,13 +245,22 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
     },
 
     async startDemo() {
-      set({
-        trainConfig: { ...TRAIN_DEFAULTS, steps: 6, promptsPerStep: 4, groupSize: 4, evalEvery: 3, lr: 5e-4 },
-        trainProblems: {},
-        trainPrompts: TRAIN_SET,
-        trainPromptsError: null,
-      });
+      if (get().busy) return;
+      let specs: Spec[];
+      try {
+        specs = parsePromptSet(await fetchShippedPromptSet(DEMO_PROMPT_SET), `${DEMO_PROMPT_SET}.jsonl`).rows.flatMap((r) => (r.spec ? [r.spec] : []));
+      } catch (err) {
+        set({ trainError: `the demo prompts did not load: ${err instanceof Error ? err.message : String(err)}` });
+        return;
+      }
+      const demo: TrainPromptSource = {
+        name: `demo: ${specs.length} prompts the base model gets wrong`, specs, count: specs.length, note: null, problems: [],
+        val: { specs, groupSize: DEMO_EVAL_GROUP_SIZE }, grid: { prompts: specs.map((s) => s.prompt), seeds: DEMO_GRID_SEEDS },
+      };
+      set({ trainConfig: { ...TRAIN_DEFAULTS, ...DEMO_CONFIG }, trainProblems: {}, trainPrompts: demo, trainPromptsError: null });
       get().setView('train');
+      // The "before" half of the grid shows at once: the base model's images of the demo prompts.
+      if (!get().model?.adapter) await get().refreshGrid();
       await get().startTraining();
     },
   };

@@ -1,15 +1,18 @@
-// Train: GvU in the tab. Hyper-parameters, prompt source, run controls, live curves, a fixed-seed
-// before/after grid, and the adapter (download / upload in the PEFT layout).
+// Train: GvU in the tab. Hyper-parameters, prompt source, run controls, live curves (overlaid with
+// any kept runs), a fixed-seed before/after grid, the adapter (download / upload in the PEFT
+// layout), and the runs kept in IndexedDB with their comparison.
 import { useShallow } from 'zustand/react/shallow';
 import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
 import { TRAIN_SETTING_RULES } from '../../core/gvu/trainSettings.ts';
 import { formatProblem } from '../../core/io/promptSet.ts';
-import { LineChart } from '../components/LineChart.tsx';
 import { PixelImage } from '../components/PixelImage.tsx';
 import { TinyModelOnly } from '../components/TinyModelOnly.tsx';
 import { useStore } from '../store/index.ts';
 import { GVU_PRESETS, GVU_PRESET_NAMES } from '../../core/gvu/presets.ts';
 import { type TrainConfig, type TrainNumberField, presetPatch } from '../store/trainForm.ts';
+import { RunCompare } from './train/RunCompare.tsx';
+import { RunsPanel } from './train/RunsPanel.tsx';
+import { TrainCharts } from './train/TrainCharts.tsx';
 
 export function TrainView() {
   return (
@@ -19,9 +22,11 @@ export function TrainView() {
         <TrainSettings />
         <RunPanel />
       </div>
-      <Charts />
+      <TrainCharts />
       <BeforeAfter />
       <AdapterPanel />
+      <RunsPanel />
+      <RunCompare />
     </div>
   );
 }
@@ -144,6 +149,8 @@ function RunPanel() {
   const skips = useStore((s) => [...s.trainLog].reverse().find((r) => r.skipReason) ?? null);
   const skipped = useStore((s) => (s.trainLog.length ? s.trainLog[s.trainLog.length - 1].skipped : 0));
   const running = status === 'running' || status === 'pausing';
+  // Resume continues the run the worker holds, not a run reopened from the list.
+  const resumable = useStore((s) => s.currentRunId === s.workerRunId);
   // Another family open: training needs the tiny model (TinyModelOnly above says so).
   const otherBusy = (Boolean(busy) && !running) || tinyOnly;
   return (
@@ -158,11 +165,12 @@ function RunPanel() {
       <div className="button-row">
         <button type="button" className="primary" data-testid="train-start" disabled={running || otherBusy || invalid} onClick={() => void a.start()}>Start</button>
         <button type="button" data-testid="train-pause" disabled={status !== 'running'} onClick={() => void a.pause()}>Pause</button>
-        <button type="button" data-testid="train-resume" disabled={status !== 'paused' || otherBusy} onClick={() => void a.resume()}>Resume</button>
+        <button type="button" data-testid="train-resume" disabled={status !== 'paused' || otherBusy || !resumable} onClick={() => void a.resume()}>Resume</button>
         <button type="button" data-testid="train-stop" disabled={!running && status !== 'paused'} onClick={() => void a.stop()}>Stop</button>
         <button type="button" className="demo" data-testid="train-demo" disabled={running || otherBusy} onClick={() => void a.demo()}>▶ Demo: short run</button>
       </div>
-      <p className="hint">Start begins a fresh adapter. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
+      <PassRate />
+      <p className="hint">Start begins a new run with a fresh adapter; earlier runs stay in the Runs list below with their curves and adapters. Pause keeps the run (adapter and Adam state) in memory; Resume continues it.</p>
       {otherBusy && busy && <p className="note">The engine is busy ({busy}).</p>}
       {invalid && !running && <p className="note" data-testid="train-settings-invalid">Start waits until every run setting is allowed: see the problems under the fields.</p>}
       {skipped > 0 && (
@@ -175,21 +183,19 @@ function RunPanel() {
   );
 }
 
-function Charts() {
-  const log = useStore((s) => s.trainLog);
+/** The live pass-rate counter: the judge on this step's rollouts, and on the validation prompts. */
+function PassRate() {
+  const last = useStore((s) => s.trainLog.at(-1) ?? null);
   const evals = useStore((s) => s.trainEvals);
+  const first = evals[0];
+  const latest = evals.at(-1);
+  if (!last && !latest) return null;
   const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
   return (
-    <section>
-      <h2>Curves</h2>
-      <div className="charts">
-        <LineChart title="mean intrinsic reward" testId="chart-reward" points={log.map((r) => ({ x: r.step, y: r.rewardMean }))} />
-        <LineChart title="KL to base" testId="chart-kl" color="#c45bd5" format={(v) => v.toExponential(1)} points={log.map((r) => ({ x: r.step, y: r.kl }))} />
-        <LineChart title="loss" testId="chart-loss" color="#d08a1f" points={log.map((r) => ({ x: r.step, y: r.loss }))} />
-        <LineChart title="judge pass rate (rollouts)" testId="chart-judge" color="#1f8a4c" format={pct} points={log.map((r) => ({ x: r.step, y: r.judgePass }))} />
-        <LineChart title="validation ShapesEval" testId="chart-val" color="#2166ac" format={pct} points={evals.map((e) => ({ x: e.step, y: e.valOverall }))} />
-      </div>
-    </section>
+    <p className="pass-rate" data-testid="pass-rate" data-rollouts={last?.judgePass} data-val={latest?.valOverall} data-val-start={first?.valOverall}>
+      Judge pass rate: {last && <>rollouts <strong>{pct(last.judgePass)}</strong> at step {last.step}</>}
+      {latest && <>{last ? ' · ' : ''}validation <strong>{pct(latest.valOverall)}</strong> at step {latest.step}{first && first !== latest ? ` (was ${pct(first.valOverall)} at step ${first.step})` : ''}</>}
+    </p>
   );
 }
 
