@@ -1,6 +1,7 @@
 // Inspect's grid for any G: the cards of a row span the grid's width (no empty third of the page),
 // for a group of 1, 4 and 7 uploaded images (a group without sampling, so the test is quick); a
-// failed verdict is one short badge with the reasons on hover, and an advantage of zero is neutral.
+// failed verdict is one short badge with the reasons on hover, a long file name stays inside its
+// card, and an advantage of zero is neutral.
 import { encode } from 'fast-png';
 import { expect, test } from 'vitest';
 import { IMAGE_SIZE, renderScene } from '../../src/core/world/index.ts';
@@ -19,7 +20,10 @@ const png = (rgb: Uint8Array) => Buffer.from(encode({ width: IMAGE_SIZE, height:
 const edges = (page: BrowserApp['page']) => page.evaluate(() => {
   const grid = document.querySelector('.image-grid')!.getBoundingClientRect();
   const cards = [...document.querySelectorAll('[data-testid="image-card"]')].map((c) => c.getBoundingClientRect());
-  return { grid: [grid.left, grid.right], left: Math.min(...cards.map((c) => c.left)), right: Math.max(...cards.map((c) => c.right)), n: cards.length };
+  // How far any stat (a long file name) reaches past its card's right edge.
+  const overflow = Math.max(...[...document.querySelectorAll('[data-testid="image-card"]')].flatMap((card) =>
+    [...card.querySelectorAll('.card-stats > div')].map((d) => d.getBoundingClientRect().right - card.getBoundingClientRect().right)));
+  return { grid: [grid.left, grid.right], left: Math.min(...cards.map((c) => c.left)), right: Math.max(...cards.map((c) => c.right)), n: cards.length, overflow };
 });
 
 test.each([1, 4, 7])('G = %i uploaded images fill the row; a failed verdict is a short badge', async (g) => {
@@ -33,6 +37,7 @@ test.each([1, 4, 7])('G = %i uploaded images fill the row; a failed verdict is a
   expect(e.n).toBe(g);
   expect(Math.abs(e.left - e.grid[0])).toBeLessThan(2);
   expect(Math.abs(e.right - e.grid[1]), `cards end at ${e.right}, the grid at ${e.grid[1]}`).toBeLessThan(2);
+  expect(e.overflow, 'a stat reaches past its card').toBeLessThanOrEqual(0);
 
   const verdict = page.getByTestId('verdict').first();
   await expect(verdict.innerText()).resolves.toMatch(/^ShapesEval: fail\s*\?$/);
