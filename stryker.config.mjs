@@ -30,6 +30,9 @@ export default {
   concurrency: 1,
   // A busy two-core machine: give a slow test room before calling a mutant an infinite loop.
   timeoutMS: 10_000,
+  // The initial run of every test with per-test coverage took over Stryker's default 5 minutes
+  // at load 20 (other engineers' runs), which ended the run before any mutant.
+  dryRunTimeoutMinutes: 45,
   incremental: true,
   incrementalFile: `test-output/stryker/incremental-${key}${process.env.STRYKER_TESTS === 'fast' ? '-fast' : ''}.json`,
   // The sandbox lives in a git- and eslint-ignored folder, so a run in progress never shows up in
