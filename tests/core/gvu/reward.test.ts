@@ -65,6 +65,8 @@ describe('scoreCaption', () => {
     const rs = scoreCaptions(t, [RED_CIRCLE, { words: ['blue'], wordAt: [1], eosAt: null }]);
     expect(rs.map((r) => r.reward)).toEqual([expect.closeTo(0.35355339, 6), expect.closeTo(0.9, 6)]);
     expect(() => scoreCaptions(t, [RED_CIRCLE])).toThrow(/token_logp has dims \[2, 3\]; expected \[1, maxText-1\]/);
+    // A flat row per layout is not [B, T-1] even when its length matches the layouts.
+    expect(() => scoreCaptions(tensor('float32', [2], [0, 0]), [RED_CIRCLE, RED_CIRCLE])).toThrow('token_logp has dims [2]; expected [2, maxText-1] (one row per layout)');
   });
 });
 
