@@ -36,7 +36,7 @@ export const STUDY_FLAGS = {
   rows: flag.choices(STUDY_ROW_NAMES, STUDY_ROW_NAMES, 'rows to train and measure (each GvU row has a judge_ twin)'),
   seeds: flag.integers([0, 1, 2], 'seeds of every row', { min: 0 }),
   steps: { ...GVU_FLAGS.steps, help: 'GRPO steps per run, the same for every row (1500: the 30-CPU-minute budget of one run alone on 2 cores)' },
-  promptsPerStep: { ...GVU_FLAGS.promptsPerStep, help: 'P of the headline; rows that set their own (paper: 64 x G 2) keep it' },
+  promptsPerStep: { ...GVU_FLAGS.promptsPerStep, help: 'P; with groupSize, the images per step of every row (a row with its own G gets P x G / G prompts)' },
   groupSize: GVU_FLAGS.groupSize,
   prompts: { ...TRAIN_FLAGS.prompts, help: 'RL prompts (seen): a shipped set or a spec .jsonl' },
   test: flag.string('test', 'SET|FILE', 'held-out prompts (never seen by RL)'),
@@ -85,8 +85,12 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
       const dir = runDir(o, row, seed);
       if (existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) continue;
       console.log(`\n== training ${row.name} seed ${seed} (${row.what})`);
+      // Equal budget: every row samples P x G images per step; a row with its own G (paper: 2) gets P x G / its G prompts.
+      const g = row.settings.groupSize ?? o.groupSize;
+      const promptsPerStep = (o.promptsPerStep * o.groupSize) / g;
+      if (!Number.isInteger(promptsPerStep)) throw new InputError(`row ${row.name}: ${o.promptsPerStep} x ${o.groupSize} images per step do not split into groups of ${g}`);
       await runTraining({
-        ...TRAIN_CLI_DEFAULTS, ...GVU_PRESETS.headline.config, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize, ...row.settings,
+        ...TRAIN_CLI_DEFAULTS, ...GVU_PRESETS.headline.config, ...row.settings, groupSize: g, promptsPerStep,
         model: o.model, out: dir, prompts: o.prompts, steps: o.steps, seed, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery,
         snapshotEvery: 0,
       });
