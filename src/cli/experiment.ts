@@ -1,7 +1,9 @@
 // `npm run gvu -- experiment`: the GvU result of docs/RESULTS.md, reproduced. Trains every run of
 // the plan (GvU over seeds, the judge-as-reward control, the ablations) with the same budget,
-// evaluates base and every adapter on the test prompts, and writes docs/results/gvu.json plus
-// plots. Runs are resumable and skipped when their adapter exists, so the command can be re-run.
+// evaluates base and every adapter on the test prompts, and writes docs/results/experiment/gvu.json
+// plus plots (RESULTS.md Part 1; its committed JSON is docs/results/history/gvu-part1.json, the
+// headline table is `study`'s docs/results/gvu.json). Runs are resumable and skipped when their
+// adapter exists, so the command can be re-run.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
@@ -22,7 +24,7 @@ import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, type TrainCliConfig, runTraining } fro
 export const EXPERIMENT_FLAGS = {
   model: TRAIN_FLAGS.model,
   out: flag.output('runs/experiment', 'DIR', 'per-run folders (runs there are resumed, or skipped when their adapter exists)'),
-  results: flag.output('docs/results', 'DIR', 'gvu.json and plots/'),
+  results: flag.output('docs/results/experiment', 'DIR', 'gvu.json and plots/'),
   steps: { ...GVU_FLAGS.steps, default: 150, help: 'GRPO steps per run (the same budget for every run)' },
   promptsPerStep: { ...GVU_FLAGS.promptsPerStep, default: 16, help: 'P; the G=2 ablation uses P*G/2 prompts so images per step stay equal' },
   groupSize: { ...GVU_FLAGS.groupSize, default: 8 },
