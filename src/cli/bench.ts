@@ -21,7 +21,7 @@ import { adamStep } from '../core/optim/adam.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { mulberry32, randn, tensor } from '../core/tensor.ts';
 import { parseSpecJsonl, promptIds, renderTokens } from '../core/world/index.ts';
-import { measureBrowser } from './browserTimings.ts';
+import { BROWSER_OUT, measureBrowser } from './browserTimings.ts';
 import { parseFlags, flag } from './flags.ts';
 import { loadModel } from './modelFiles.ts';
 
@@ -153,7 +153,9 @@ export async function benchCommand(argv: string[]): Promise<void> {
   const browser = o.browser ? await measureBrowser() : null;
   const result = { measured_at: new Date().toISOString(), uptime_start: uptime, uptime_end: execFileSync('uptime', { encoding: 'utf8' }).trim(), node, browser };
   writeFileSync(o.out, JSON.stringify(result, null, 2) + '\n');
-  console.log(`wrote ${o.out}`);
+  // The same browser run is the playground's record (docs/benchmarks.md reads it from there too).
+  if (browser) writeFileSync(BROWSER_OUT, JSON.stringify(browser, null, 2) + '\n');
+  console.log(`wrote ${o.out}${browser ? ` and ${BROWSER_OUT}` : ''}`);
 }
 
 if (process.argv[1]?.endsWith('bench.ts')) await benchCommand(process.argv.slice(2));

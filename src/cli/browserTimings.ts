@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { launchBrowserApp } from './browser.ts';
 
-const OUT = 'docs/results/browser.json';
+export const BROWSER_OUT = 'docs/results/browser.json';
 const round = (x: number) => Math.round(x);
 
 export async function measureBrowser() {
@@ -100,6 +100,6 @@ export async function measureBrowser() {
 if (process.argv[1]?.endsWith('browserTimings.ts')) {
   const result = await measureBrowser();
   mkdirSync('docs/results', { recursive: true });
-  writeFileSync(OUT, JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(BROWSER_OUT, JSON.stringify(result, null, 2) + '\n');
   console.log(JSON.stringify(result, null, 2));
 }

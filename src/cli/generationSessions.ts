@@ -2,7 +2,7 @@
 // `lora`, for an adapter of that shape: what every CLI command that samples images opens. The base
 // weights are frozen into the models (they never change under an adapter); callers still pass the
 // same tensors in their policy, which the sessions drop (SessionOptions.frozen).
-import { type GenerationSessions, generationStepModels } from '../core/gvu/sampling.ts';
+import { type GenerationSessions, generationSessionOptions, generationStepModels } from '../core/gvu/sampling.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
 import type { Weights } from '../core/model/weights.ts';
@@ -10,5 +10,6 @@ import { createNodeSession } from '../core/runtime/node.ts';
 
 export async function createGenerationSessions(cfg: ModelConfig, base: Weights, lora?: LoraConfig): Promise<GenerationSessions> {
   const steps = generationStepModels(cfg, lora, base);
-  return { prefill: await createNodeSession(steps.prefill, { frozen: base }), decode: await createNodeSession(steps.decode, { frozen: base }) };
+  const options = generationSessionOptions(cfg, base);
+  return { prefill: await createNodeSession(steps.prefill, options), decode: await createNodeSession(steps.decode, options) };
 }

@@ -5,6 +5,7 @@ import { Graph, freezeInputs, serializeModel } from '../../src/core/graph/index.
 import { type ModelConfig, validateConfig } from '../../src/core/model/config.ts';
 import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
+import { generationSessionOptions } from '../../src/core/gvu/sampling.ts';
 import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
 import type { ModelSession, SessionOptions } from '../../src/core/runtime/session.ts';
 import { type WebBackend, createWebSession, loadOrt, siteUrl } from '../../src/core/runtime/web.ts';
@@ -128,16 +129,16 @@ export async function basePolicy(lora: LoraConfig): Promise<Weights> {
  * A session whose model holds the base weights frozen: jobs pass policy() or basePolicy(), which
  * spread the very same base tensors, and the session drops them (SessionOptions.frozen).
  */
-async function baseFrozenSession(key: string, graph: () => Graph): Promise<ModelSession> {
+async function baseFrozenSession(key: string, graph: () => Graph, options: SessionOptions = {}): Promise<ModelSession> {
   const { base } = await loadModel();
-  return session(key, () => serializeModel(freezeInputs(graph(), base)), { frozen: base });
+  return session(key, () => serializeModel(freezeInputs(graph(), base)), { ...options, frozen: base });
 }
 
 export async function generationSessions(lora: LoraConfig) {
   const { cfg } = await loadModel();
   return {
-    prefill: await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora })),
-    decode: await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora })),
+    prefill: await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg)),
+    decode: await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg)),
   };
 }
 

@@ -15,7 +15,8 @@ import type { LoraConfig } from '../model/lora.ts';
 import { packDecodeStep, packGeneration } from '../model/sequences.ts';
 import { buildGenerationStepGraph } from '../model/umm.ts';
 import type { Weights } from '../model/weights.ts';
-import type { ModelSession, Results } from '../runtime/session.ts';
+import { releaseDeviceTensors } from '../runtime/deviceTensor.ts';
+import type { ModelSession, Results, SessionOptions } from '../runtime/session.ts';
 import { mulberry32 } from '../tensor.ts';
 import { type TokenFilter, checkFilter, sampleGuidedToken } from './sampleToken.ts';
 
@@ -58,6 +59,16 @@ export function generationStepModels(cfg: ModelConfig, lora?: LoraConfig, frozen
   return { prefill: model(false), decode: model(true) };
 }
 
+/**
+ * Options for both sampling sessions: the base weights frozen into them (generationStepModels with
+ * `frozen`), and the KV cache left on the device between steps where there is one (WebGPU), so a
+ * decode step uploads only the sampled tokens and reads back only the logits.
+ */
+export function generationSessionOptions(cfg: ModelConfig, frozen?: Weights): SessionOptions {
+  const present = Array.from({ length: cfg.layers }, (_, i) => [`present_k.${i}`, `present_v.${i}`]).flat();
+  return { ...(frozen ? { frozen } : {}), deviceOutputs: present };
+}
+
 export async function sampleImages(
   cfg: ModelConfig,
   weights: Weights,
@@ -82,22 +93,28 @@ export async function sampleImages(
   checkAborted(opts.signal, 0, steps);
   let out = await sessions.prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, ...weights });
   const mixed = new Float64Array(vi);
-  for (let step = 0; ; step++) {
-    const logits = out.image_logits.data as Float32Array; // [rows, Vi]
-    for (let r = 0; r < n; r++) {
-      const cond = logits.subarray(r * vi, (r + 1) * vi);
-      const uncond = guided ? logits.subarray((n + r) * vi, (n + r + 1) * vi) : null;
-      const d = sampleGuidedToken(cond, uncond, opts.cfgScale, opts, rngs[r](), mixed);
-      images[r].codes[step] = d.token;
-      images[r].policyLogp[step] = d.policyLogp;
-      images[r].modelLogp[step] = d.modelLogp;
+  try {
+    for (let step = 0; ; step++) {
+      const logits = out.image_logits.data as Float32Array; // [rows, Vi]
+      for (let r = 0; r < n; r++) {
+        const cond = logits.subarray(r * vi, (r + 1) * vi);
+        const uncond = guided ? logits.subarray((n + r) * vi, (n + r + 1) * vi) : null;
+        const d = sampleGuidedToken(cond, uncond, opts.cfgScale, opts, rngs[r](), mixed);
+        images[r].codes[step] = d.token;
+        images[r].policyLogp[step] = d.policyLogp;
+        images[r].modelLogp[step] = d.modelLogp;
+      }
+      opts.onProgress?.(step + 1, steps);
+      if (step === steps - 1) break;
+      checkAborted(opts.signal, step + 1, steps);
+      const fed = Array.from({ length: rows.length }, (_, r) => images[r % n].codes[step]); // uncond rows follow their image
+      const dec = packDecodeStep(cfg, fed, step, pre.pads);
+      const prev = out;
+      out = await sessions.decode.run({ ids: dec.ids, positions: dec.positions, mask: dec.mask, ...pastFrom(cfg, prev), ...weights });
+      releaseDeviceTensors(prev); // its KV cache is copied into this step's present tensors
     }
-    opts.onProgress?.(step + 1, steps);
-    if (step === steps - 1) break;
-    checkAborted(opts.signal, step + 1, steps);
-    const fed = Array.from({ length: rows.length }, (_, r) => images[r % n].codes[step]); // uncond rows follow their image
-    const dec = packDecodeStep(cfg, fed, step, pre.pads);
-    out = await sessions.decode.run({ ids: dec.ids, positions: dec.positions, mask: dec.mask, ...pastFrom(cfg, out), ...weights });
+  } finally {
+    releaseDeviceTensors(out); // the last KV cache, when it lives on the GPU
   }
   return images;
 }

@@ -24,7 +24,7 @@ import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
 import { ADVANTAGE_MODES, type AdvantageMode, advantagesBy } from './advantages.ts';
 import { REWARD_VARIANTS, type RewardVariant } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
-import { type GenerationSessions, type SampledImage, generationStepModels, sampleImages } from './sampling.ts';
+import { type GenerationSessions, type SampledImage, generationSessionOptions, generationStepModels, sampleImages } from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
 import { settingProblems } from './trainSettings.ts';
 
@@ -165,8 +165,8 @@ export async function createGvuSessions(
   const inference = (g: Graph) => create(serializeModel(base ? freezeInputs(g, base) : g), frozen);
   return {
     lora,
-    prefill: await create(steps.prefill, frozen),
-    decode: await create(steps.decode, frozen),
+    prefill: await create(steps.prefill, generationSessionOptions(cfg, base)),
+    decode: await create(steps.decode, generationSessionOptions(cfg, base)),
     scorer: await inference(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {})),
     reference: await inference(buildGenerationLogitsGraph(cfg)),
     grpo: await create(buildGrpoGradientModel(cfg, lora)),

@@ -44,6 +44,12 @@ export interface SessionOptions {
    * other tensor under such a name is refused, since the session would silently ignore it.
    */
   readonly frozen?: Feeds;
+  /**
+   * Outputs to leave on the device where the backend has one (WebGPU): they come back as device
+   * tensors (deviceTensor.ts) to feed to a later run; the caller frees them (releaseDeviceTensors).
+   * CPU backends return them as usual.
+   */
+  readonly deviceOutputs?: readonly string[];
 }
 
 /** The feeds minus the session's frozen tensors (see SessionOptions.frozen). */

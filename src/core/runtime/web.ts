@@ -5,7 +5,9 @@
 import type * as OrtWeb from 'onnxruntime-web';
 import { type Feeds, type ModelSession, type Results, type SessionOptions, checkFeeds, withoutFrozen, runFailure, toValueMeta } from './session.ts';
 import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
+import { deviceHandle, deviceTensor } from './deviceTensor.ts';
 import { InputError } from '../errors.ts';
+import type { TensorData } from '../tensor.ts';
 
 export type WebBackend = 'wasm' | 'webgpu';
 export const WEB_BACKENDS: readonly WebBackend[] = ['wasm', 'webgpu'];
@@ -86,12 +88,14 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
     throw namedError('BackendUnavailableError', 'webgpu: navigator.gpu is missing (needs a secure origin and a WebGPU-enabled browser)');
   }
   const ort = await loadOrt(backend, opts.ortBase);
+  const onDevice = new Set(backend === 'webgpu' ? opts.deviceOutputs ?? [] : []);
   let session: OrtWeb.InferenceSession;
   try {
     session = await ort.InferenceSession.create(model, {
       executionProviders: [backend],
       graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
       logSeverityLevel: opts.logSeverityLevel ?? 3,
+      ...(onDevice.size ? { preferredOutputLocation: Object.fromEntries([...onDevice].map((n) => [n, 'gpu-buffer' as const])) } : {}),
       ...(opts.externalData?.length ? { externalData: opts.externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
     });
   } catch (err) {
@@ -107,7 +111,7 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
     async run(allFeeds: Feeds, outputs?: readonly string[]): Promise<Results> {
       const feeds = withoutFrozen(allFeeds, opts.frozen);
       checkFeeds(session.inputNames, feeds, opts.inputs);
-      const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, toOrt(Tensor, t) as OrtWeb.Tensor]));
+      const ortFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, (deviceHandle(t, k) ?? toOrt(Tensor, t)) as OrtWeb.Tensor]));
       let res: OrtWeb.InferenceSession.ReturnType;
       try {
         res = outputs ? await session.run(ortFeeds, [...outputs]) : await session.run(ortFeeds);
@@ -115,7 +119,11 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
         throw runFailure(backend, err, feeds);
       }
       const out: Results = {};
-      for (const [k, v] of Object.entries(res)) out[k] = await fromOrt(v);
+      for (const [k, v] of Object.entries(res)) {
+        if (!onDevice.has(k)) out[k] = await fromOrt(v);
+        else if (v.location === 'gpu-buffer') out[k] = deviceTensor(k, v.type as TensorData['dtype'], v.dims, v, () => v.dispose());
+        else throw namedError('RunError', `${backend}: output ${k} was asked to stay on the GPU, ORT returned it at ${v.location}`);
+      }
       return out;
     },
     release: () => session.release(),
