@@ -48,7 +48,13 @@ export const createBatchDetailSlice: Slice<BatchDetailSlice> = (set, get) => ({
     if (!detail || get().batchDetailLoading) return;
     if (get().batchDetailWord === j) return set({ batchDetailWord: null });
     if (get().batchDetailMaps) return set({ batchDetailWord: j });
-    const family = get().model?.family;
+    const { model, batchJob } = get();
+    // The maps are the scoring model's: a row made by another model than the one open now has none here.
+    const open = model?.family?.label ?? model?.name; // as batchSlice names a job's model
+    if (batchJob?.model && open && batchJob.model !== open) {
+      return set({ batchDetailNote: `This batch was scored with ${batchJob.model}; ${open} is open now. Open that model for its occlusion maps.` });
+    }
+    const family = model?.family;
     if (family && !family.capabilities.occlusionMaps) {
       return set({ batchDetailNote: `${family.label} offers no occlusion maps yet; the heat strip's p per word stands.` });
     }
@@ -57,7 +63,10 @@ export const createBatchDetailSlice: Slice<BatchDetailSlice> = (set, get) => ({
     if (busy) return set({ batchDetailNote: `The engine is busy (${busy}); the occlusion map can be drawn once it is done.` });
     set({ batchDetailLoading: true, batchDetailNote: null, batchDetailWord: j });
     try {
-      const maps = await callEngine((e) => e.heatmaps(detail.row.prompt, detail.image, get().reward.teacher));
+      // An opened family reads the image at its size: a batch image is square, its side from its bytes.
+      const side = Math.round(Math.sqrt(detail.image.length / 3));
+      const opts = family ? { size: { width: side, height: side } } : undefined;
+      const maps = await callEngine((e) => e.heatmaps(detail.row.prompt, detail.image, get().reward.teacher, opts));
       if (get().batchDetail?.key === detail.key) set({ batchDetailMaps: maps });
     } catch (err) {
       set({ batchDetailNote: get().engineError(err), batchDetailWord: null });
