@@ -1,11 +1,10 @@
 // The GvU trainer end to end on a small random UMM with ShapesWorld's real dimensions: GRPO raises
 // the intrinsic reward on its own prompts, and a run stopped and resumed from its checkpoint ends
-// bit-identical to an uninterrupted run.
+// bit-identical to an uninterrupted run. Its settings checks and prompt picking: trainerConfig.test.ts.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, checkGvuConfig, createGvuSessions, freshGvuState, loraOf, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
+import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, type GvuState, createGvuSessions, freshGvuState, rollout, trainGvu } from '../../../src/core/gvu/trainer.ts';
 import type { ModelConfig } from '../../../src/core/model/config.ts';
-import { LORA_TARGETS } from '../../../src/core/model/lora.ts';
 import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { randn } from '../../../src/core/tensor.ts';
@@ -94,36 +93,5 @@ describe('trainGvu', () => {
     for (const k of Object.keys(straight.state.lora)) {
       expect(Array.from(resumed.state.lora[k].data), k).toEqual(Array.from(straight.state.lora[k].data));
     }
-  });
-});
-
-describe('checkGvuConfig', () => {
-  it('names a choice field given a value outside its choices (a command-line typo is not a silent default)', () => {
-    expect(() => checkGvuConfig({ ...GVU_DEFAULTS, promptSampling: 'bytag' as never })).toThrow(/promptSampling must be one of by_tag, uniform; got "bytag"/);
-    expect(() => checkGvuConfig({ ...GVU_DEFAULTS, reward: 'judg' as never })).toThrow(/reward must be one of intrinsic, judge/);
-    expect(() => checkGvuConfig({ ...GVU_DEFAULTS, rewardVariant: 'sequence' })).not.toThrow();
-    expect(() => checkGvuConfig(GVU_DEFAULTS)).not.toThrow();
-  });
-
-  it('reads loraTargets as PEFT target_modules: all by default, a comma list, a bad name named', () => {
-    expect(loraOf(GVU_DEFAULTS).targets).toEqual([...LORA_TARGETS]);
-    expect(loraOf({ ...GVU_DEFAULTS, loraTargets: 'head_image, mlp.up' }).targets).toEqual(['head_image', 'mlp.up']);
-    expect(() => loraOf({ ...GVU_DEFAULTS, loraTargets: 'head_img' })).toThrow(/unknown target "head_img"/);
-  });
-});
-
-describe('pickPrompts', () => {
-  it('by_tag balances categories whatever the set is made of; uniform follows the set', async () => {
-    const { pickPrompts } = await import('../../../src/core/gvu/trainer.ts');
-    const { mulberry32 } = await import('../../../src/core/tensor.ts');
-    const all = parseSpecJsonl(readFileSync('public/data/prompts/train.jsonl', 'utf8'), 'train.jsonl');
-    const share = (how: 'by_tag' | 'uniform') => {
-      const picked = how === 'uniform' ? pickPrompts(mulberry32(1), all, all.length, how) : pickPrompts(mulberry32(1), all, 2000, how);
-      return picked.filter((s) => s.tag === 'color_pos').length / picked.length;
-    };
-    const tags = new Set(all.map((s) => s.tag)).size;
-    // 2000 draws: the share's standard error is about 0.0065, so 0.02 is three of them.
-    expect(Math.abs(share('by_tag') - 1 / tags)).toBeLessThan(0.02);
-    expect(share('uniform')).toBeGreaterThan(0.5); // 368 of 602 train prompts are color_pos
   });
 });
