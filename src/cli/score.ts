@@ -37,7 +37,7 @@ import { QUEUE_SCORE_FLAGS } from './queue/flags.ts';
 export const SCORE_FLAGS = {
   prompts: flag.input('public/data/prompts/test.jsonl', 'file', 'prompt file', 'any prompt-set file: TXT, CSV, JSONL or GenEval metadata (UTF-8 or UTF-16)'),
   model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory: the tiny UMM, or a Janus (multi_modality ONNX) folder'),
-  dtype: flag.choice(JANUS_DTYPES, 'fp32', 'Janus graphs to load (onnx/NAME_SUFFIX.onnx); the runtime needs float32 inputs and outputs, so fp16/q4f16 are refused at load'),
+  dtype: flag.choice(JANUS_DTYPES, 'fp32', 'Janus graphs to load (onnx/NAME_SUFFIX.onnx); float16 graphs (fp16, q4f16) are converted at their edges'),
   adapter: flag.input('', 'dir', 'adapter directory', 'PEFT adapter directory (default: none, the base model)'),
   groupSize: flag.integer(4, 'images per prompt', { min: 1, max: 64 }),
   seed: flag.integer(0, 'image k of prompt row i uses seed + i * groupSize + k', { min: 0 }),

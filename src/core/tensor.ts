@@ -1,7 +1,9 @@
 // Plain tensors shared by the graph builder (initializers) and the runtime layer (feeds/results).
 // No ORT types here: the core stays importable from Node, workers and tests alike.
 
-export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+// float16 is carried as its bit patterns (Uint16Array, float16.ts converts): only model families
+// that load float16 graphs (Janus fp16 / q4f16) make such tensors.
+export type DType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool' | 'float16';
 
 export type TypedArrayOf<D extends DType> = D extends 'float32'
   ? Float32Array
@@ -11,9 +13,11 @@ export type TypedArrayOf<D extends DType> = D extends 'float32'
       ? Int32Array
       : D extends 'int64'
         ? BigInt64Array
-        : Uint8Array;
+        : D extends 'float16'
+          ? Uint16Array
+          : Uint8Array;
 
-export type TensorArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+export type TensorArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array;
 
 export interface TensorData<D extends DType = DType> {
   readonly dtype: D;
@@ -34,6 +38,7 @@ export function allocate<D extends DType>(dtype: D, n: number): TypedArrayOf<D> 
     case 'int32': return new Int32Array(n) as TypedArrayOf<D>;
     case 'int64': return new BigInt64Array(n) as TypedArrayOf<D>;
     case 'bool': return new Uint8Array(n) as TypedArrayOf<D>;
+    case 'float16': return new Uint16Array(n) as TypedArrayOf<D>;
   }
   throw new Error(`unknown dtype ${String(dtype)}`);
 }
@@ -61,6 +66,7 @@ function isTypedArrayOf<D extends DType>(dtype: D, v: unknown): v is TypedArrayO
     case 'int32': return v instanceof Int32Array;
     case 'int64': return v instanceof BigInt64Array;
     case 'bool': return v instanceof Uint8Array;
+    case 'float16': return v instanceof Uint16Array;
   }
   return false;
 }

@@ -23,10 +23,10 @@ import { waitForModel } from './playground.ts';
 const FIXTURES = 'test-output/fixtures';
 const DIR = join(FIXTURES, 'janus-tiny');
 const BROKEN = join(FIXTURES, 'janus-inspect-broken');
-const F16 = join(FIXTURES, 'janus-inspect-f16');
+const INT_LOGITS = join(FIXTURES, 'janus-inspect-int-logits');
 const URL_PATH = '/fixtures/janus-tiny/';
 const BROKEN_PATH = '/fixtures/janus-inspect-broken/';
-const F16_PATH = '/fixtures/janus-inspect-f16/';
+const INT_LOGITS_PATH = '/fixtures/janus-inspect-int-logits/';
 const PROMPT = 'a photo of a red cube on the left of a blue sphere';
 // Inspect's defaults (inspectRules.ts / the link table): t 1, top-k off, top-p off, min-p 0.03; base
 // seed 1; with Janus open CFG 5 (upstream's), while a batch samples without guidance (batchSlice.ts).
@@ -48,19 +48,19 @@ function copyFixture(to: string): void {
 
 beforeAll(async () => {
   rmSync(DIR, { recursive: true, force: true });
-  writeJanusFixture(DIR);
+  writeJanusFixture(DIR, undefined, { fp16: true }); // fp32 graphs and their onnx/*_fp16.onnx variant
   // lm_head cut short: ORT cannot parse it.
   copyFixture(BROKEN);
   const lmHead = readFileSync(join(DIR, 'onnx/lm_head.onnx'));
   writeFileSync(join(BROKEN, 'onnx/lm_head.onnx'), lmHead.subarray(0, Math.floor(lmHead.length / 2)));
-  // gen_head's logits cast to float16: a valid graph, refused only from the web session's output metadata.
-  copyFixture(F16);
+  // gen_head's logits cast to int32: a valid graph, refused only from the web session's output metadata.
+  copyFixture(INT_LOGITS);
   const { onnx } = onnxProto;
-  const file = join(F16, 'onnx/gen_head.onnx');
+  const file = join(INT_LOGITS, 'onnx/gen_head.onnx');
   const m = onnx.ModelProto.decode(readFileSync(file));
   for (const node of m.graph!.node!) node.output = node.output!.map((x) => (x === 'logits' ? 'logits_f32' : x));
-  m.graph!.node!.push(onnx.NodeProto.create({ opType: 'Cast', input: ['logits_f32'], output: ['logits'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT16 }] }));
-  m.graph!.output![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.FLOAT16;
+  m.graph!.node!.push(onnx.NodeProto.create({ opType: 'Cast', input: ['logits_f32'], output: ['logits'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.INT32 }] }));
+  m.graph!.output![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.INT32;
   writeFileSync(file, onnx.ModelProto.encode(m).finish());
   family = janusFamily(await openJanus(DIR));
   app = await startApp({ path: '/?view=model&backend=wasm' });
@@ -71,7 +71,7 @@ afterAll(async () => {
   await app?.close();
   await family?.release();
   rmSync(BROKEN, { recursive: true, force: true });
-  rmSync(F16, { recursive: true, force: true });
+  rmSync(INT_LOGITS, { recursive: true, force: true });
 });
 
 const phase = (want: string, timeout = 60_000) => app.page.waitForFunction(
@@ -95,11 +95,12 @@ const rewardsShown = () => app.page.getByTestId('reward-value').evaluateAll((els
 const close = (a: number, b: number) => Math.abs(Math.log(a) - Math.log(b)) < 1e-4;
 
 /** Fetch a fixture by URL through the Open-a-model panel, then open it in the engine. */
-async function openByUrl(path: string): Promise<void> {
+async function openByUrl(path: string, dtype = 'fp32'): Promise<void> {
   const { page } = app;
   await page.getByTestId('tab-model').click();
+  // The dtype first: after a folder pick, a new dtype re-resolves that folder and empties the URL field.
+  await page.getByTestId('model-dtype').selectOption(dtype);
   await page.getByTestId('model-input').fill(path);
-  await page.getByTestId('model-dtype').selectOption('fp32');
   await page.getByTestId('model-list').click();
   await phase('listed');
   await page.getByTestId('model-fetch').click();
@@ -289,13 +290,38 @@ describe('the Janus fixture in the engine (WASM)', () => {
     await page.waitForFunction(() => !document.querySelector('[data-testid="engine-chip"]')?.textContent?.includes('Janus'), null, { timeout: 30_000 });
   });
 
+  test('the fp16 variant (float16 inputs, outputs, KV cache and weights) opens at dtype fp16 and draws the Node fp16 family\'s images', async () => {
+    const { page } = app;
+    await openByUrl(URL_PATH, 'fp16');
+    await page.getByTestId('engine-model-active').waitFor({ timeout: 60_000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid="engine-model-active"]')?.textContent ?? '').includes('fp16'), null, { timeout: 60_000 })
+      .catch(async (e) => { throw new Error(`${e}\n${await page.getByTestId('open-model').innerText()}${recentLogs(app)}`); });
+    expect(await page.getByTestId('engine-model-active').innerText()).toMatch(/Janus \(multi_modality ONNX, fp16\) from \/fixtures\/janus-tiny\/ on wasm/);
+    await page.getByTestId('tab-inspect').click();
+    await page.getByTestId('prompt-input').fill(PROMPT);
+    await generateOnce(2);
+    const images = await cardImages();
+    const f16 = janusFamily(await openJanus(DIR, { dtype: 'fp16' }));
+    try {
+      const want = await f16.generate({ prompt: PROMPT, seeds: [1, 2], ...SAMPLING });
+      images.forEach((x, i) => expect(Buffer.from(x.data).equals(Buffer.from(want[i].image.data)), `fp16 image ${i} equals Node's`).toBe(true));
+      const scores = await f16.score({ prompt: PROMPT, images });
+      (await rewardsShown()).forEach((r, i) => expect(close(r, scores[i].reward), `fp16 reward ${i}: page ${r}, node ${scores[i].reward}`).toBe(true));
+    } finally {
+      await f16.release();
+    }
+    await page.getByTestId('tab-model').click();
+    await page.getByTestId('model-close-engine').click();
+    await page.waitForFunction(() => !document.querySelector('[data-testid="engine-chip"]')?.textContent?.includes('Janus'), null, { timeout: 30_000 });
+  });
+
   test('a broken fixture is refused with the file, graph or tensor named; the tiny model stays active', async () => {
     const { page } = app;
     const chip = await page.getByTestId('engine-chip').innerText();
     const cases = [
       { path: BROKEN_PATH, key: 'lm_head.onnx', want: /^Could not open the model; the tiny model stays active\. \/fixtures\/janus-inspect-broken\/onnx\/lm_head\.onnx: cannot open the lm_head graph: wasm: could not create a session/ },
-      // The float16 case fails only on the metadata the web session exposes (inputMetadata/outputMetadata).
-      { path: F16_PATH, key: 'gen_head.onnx', want: /^Could not open the model; the tiny model stays active\. gen_head \(onnx\/gen_head\.onnx\): output "logits" is float16, the runtime reads float32; / },
+      // The int32 case fails only on the metadata the web session exposes (inputMetadata/outputMetadata).
+      { path: INT_LOGITS_PATH, key: 'gen_head.onnx', want: /^Could not open the model; the tiny model stays active\. gen_head \(onnx\/gen_head\.onnx\): output "logits" is int32, the runtime reads float32 or float16$/ },
     ];
     for (const c of cases) {
       await openByUrl(c.path);

@@ -3,6 +3,7 @@
 //   special_tokens_map.json tokenizer.json tokenizer_config.json
 //   onnx/{prepare_inputs_embeds,language_model,lm_head,gen_head,gen_img_embeds,image_decode}.onnx
 //   onnx/language_model.onnx_data (external weights)
+//   and, when asked, onnx/{graph}_fp16.onnx (float16 inputs, outputs and weights; fp16Variant.ts)
 // Everything is seeded, so two runs give identical bytes.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,8 @@ import { configJson, EXTERNAL_DATA_GRAPHS, generationConfigJson, preprocessorCon
 import { buildLanguageModelGraph } from './decoder.ts';
 import { buildGenImgEmbedsGraph, buildPrepareInputsEmbedsGraph } from './embedGraphs.ts';
 import { serializeWithExternalData } from './externalData.ts';
+import { fp16Variant } from './fp16Variant.ts';
+import { float32ToHalf } from '../../core/float16.ts';
 import { buildGenHeadGraph, buildImageDecodeGraph, buildLmHeadGraph } from './headGraphs.ts';
 import { JANUS_TINY, type JanusTiny } from './sizes.ts';
 import { tokenizerJson } from './tokenizer.ts';
@@ -28,8 +31,11 @@ const BUILDERS: Record<JanusGraphName, (s: JanusTiny) => Graph> = {
   image_decode: buildImageDecodeGraph,
 };
 
-/** Write the fixture into `dir` (created if needed); returns the files written, relative to dir. */
-export function writeJanusFixture(dir: string, s: JanusTiny = JANUS_TINY): string[] {
+/**
+ * Write the fixture into `dir` (created if needed); returns the files written, relative to dir.
+ * `fp16` adds onnx/{graph}_fp16.onnx beside the fp32 graphs (fp16Variant.ts).
+ */
+export function writeJanusFixture(dir: string, s: JanusTiny = JANUS_TINY, opts: { fp16?: boolean } = {}): string[] {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const files: [string, string | Uint8Array][] = [
     ['config.json', configJson(s)],
@@ -49,6 +55,7 @@ export function writeJanusFixture(dir: string, s: JanusTiny = JANUS_TINY): strin
     } else {
       files.push([`onnx/${name}.onnx`, serializeModel(graph, doc)]);
     }
+    if (opts.fp16) files.push([`onnx/${name}_fp16.onnx`, fp16Variant(serializeModel(graph, `${doc}, fp16`), float32ToHalf)]);
   }
   for (const [name, content] of files) writeFileSync(join(dir, name), content);
   return files.map(([name]) => name);

@@ -97,16 +97,14 @@ describe('a broken Janus folder', () => {
     expect(await refusal(dir)).toBe('lm_head (onnx/lm_head.onnx): has no output "logits" (its outputs: scores)');
   });
 
-  it('a float16 output: names the tensor and the dtypes this runtime can load', async () => {
+  it('an integer output where a float is read: names the tensor and the float types the runtime reads', async () => {
     const dir = broken((d) => editGraph(d, 'gen_head', (m) => {
       const g = m.graph!;
       for (const node of g.node!) node.output = node.output!.map((x) => (x === 'logits' ? 'logits_f32' : x));
-      g.node!.push(onnx.NodeProto.create({ opType: 'Cast', input: ['logits_f32'], output: ['logits'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT16 }] }));
-      g.output![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.FLOAT16;
+      g.node!.push(onnx.NodeProto.create({ opType: 'Cast', input: ['logits_f32'], output: ['logits'], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.INT32 }] }));
+      g.output![0].type!.tensorType!.elemType = onnx.TensorProto.DataType.INT32;
     }));
-    expect(await refusal(dir)).toBe(
-      'gen_head (onnx/gen_head.onnx): output "logits" is float16, the runtime reads float32; this runtime carries float32 tensors, so load a dtype with float32 inputs and outputs (fp32, q4, q8, int8, uint8, bnb4)',
-    );
+    expect(await refusal(dir)).toBe('gen_head (onnx/gen_head.onnx): output "logits" is int32, the runtime reads float32 or float16');
   });
 
   it('tokenizer without image tokens: names tokenizer.json, the token and the config field it comes from', async () => {

@@ -25,14 +25,11 @@ export interface JanusIO {
 
 /** Inputs each graph may have, with the element type the runtime feeds. */
 const FED: Record<Exclude<JanusGraph, 'language_model' | 'lm_head' | 'gen_head'>, Record<string, string>> = {
-  prepare_inputs_embeds: { input_ids: 'int64', pixel_values: 'float32', images_seq_mask: 'bool', images_emb_mask: 'bool' },
+  prepare_inputs_embeds: { input_ids: 'int64', pixel_values: 'float', images_seq_mask: 'bool', images_emb_mask: 'bool' },
   gen_img_embeds: { image_ids: 'int64' },
   image_decode: { generated_tokens: 'int64' },
 };
 
-// Exports whose graphs take and give float32 (weights may still be quantised inside): the
-// runtime's tensors carry float32, int64 and bool, not float16.
-const FLOAT32_IO_DTYPES = 'fp32, q4, q8, int8, uint8, bnb4';
 
 export function checkContract(cfg: JanusConfig, files: Readonly<Record<JanusGraph, GraphFile>>, s: JanusSessions): JanusIO {
   const where = (g: JanusGraph) => `${g} (${files[g].path})`;
@@ -103,30 +100,30 @@ function checkTypes(
 ): void {
   const meta = (g: JanusGraph, io: 'input' | 'output', name: string): ValueMeta | undefined =>
     (io === 'input' ? s[g].inputMetadata : s[g].outputMetadata)?.find((m) => m.name === name);
+  // 'float': float32 or float16 (fp16 / q4f16 exports; floatIo.ts converts at the session's edge).
   const want = (g: JanusGraph, io: 'input' | 'output', name: string, type: string) => {
     const m = meta(g, io, name);
-    if (!m || m.type === type) return;
-    const hint = m.type === 'float16' ? `; this runtime carries float32 tensors, so load a dtype with float32 inputs and outputs (${FLOAT32_IO_DTYPES})` : '';
-    throw new InputError(`${g} (${files[g].path}): ${io} "${name}" is ${m.type}, the runtime ${io === 'input' ? 'feeds' : 'reads'} ${type}${hint}`);
+    if (!m || m.type === type || (type === 'float' && (m.type === 'float32' || m.type === 'float16'))) return;
+    throw new InputError(`${g} (${files[g].path}): ${io} "${name}" is ${m.type}, the runtime ${io === 'input' ? 'feeds' : 'reads'} ${type === 'float' ? 'float32 or float16' : type}`);
   };
   for (const g of ['prepare_inputs_embeds', 'gen_img_embeds', 'image_decode'] as const) {
     for (const [n, t] of Object.entries(FED[g])) want(g, 'input', n, t);
   }
-  want('prepare_inputs_embeds', 'output', names.embeds, 'float32');
-  want('gen_img_embeds', 'output', names.embeds, 'float32');
-  want('image_decode', 'output', 'decoded_image', 'float32');
-  want('language_model', 'input', names.embeds, 'float32');
+  want('prepare_inputs_embeds', 'output', names.embeds, 'float');
+  want('gen_img_embeds', 'output', names.embeds, 'float');
+  want('image_decode', 'output', 'decoded_image', 'float');
+  want('language_model', 'input', names.embeds, 'float');
   want('language_model', 'input', 'attention_mask', 'int64');
   if (s.language_model.inputNames.includes('position_ids')) want('language_model', 'input', 'position_ids', 'int64');
-  want('language_model', 'output', names.hidden, 'float32');
+  want('language_model', 'output', names.hidden, 'float');
   for (const g of ['lm_head', 'gen_head'] as const) {
-    want(g, 'input', names.hidden, 'float32');
-    want(g, 'output', 'logits', 'float32');
+    want(g, 'input', names.hidden, 'float');
+    want(g, 'output', 'logits', 'float');
   }
   // KV cache [B, kvHeads, past, headDim]: fixed dims must match config.json's geometry.
   for (const p of names.past) {
     for (const n of [p.key, p.value]) {
-      want('language_model', 'input', n, 'float32');
+      want('language_model', 'input', n, 'float');
       const shape = meta('language_model', 'input', n)?.shape ?? [];
       const [heads, dim] = [shape[1], shape[3]];
       if (typeof heads === 'number' && heads !== cfg.kvHeads) {

@@ -5,6 +5,7 @@ import { InputError } from '../../errors.ts';
 import type { ModelSession } from '../../runtime/session.ts';
 import { type JanusConfig, readJanusConfig } from './config.ts';
 import { type JanusIO, type JanusSessions, checkContract } from './contract.ts';
+import { conformFloats } from './floatIo.ts';
 import { type ModelFolder, filePath } from './folder.ts';
 import { type DtypeChoice, type GraphFile, JANUS_GRAPHS, type JanusGraph, resolveGraphFiles } from './graphFiles.ts';
 import { type JanusTokenizer, loadJanusTokenizer } from './tokenizer.ts';
@@ -38,7 +39,7 @@ export async function loadJanus(folder: ModelFolder, createSession: JanusSession
     for (const [i, graph] of JANUS_GRAPHS.entries()) {
       opts.onGraph?.(graph, i, JANUS_GRAPHS.length);
       try {
-        sessions[graph] = await createSession(files[graph], folder);
+        sessions[graph] = conformFloats(await createSession(files[graph], folder)); // float16 IO (fp16, q4f16) read and fed as float32
       } catch (e) {
         // A cut-short download is the usual cause: ORT says "protobuf parsing failed" or names an
         // external-data offset past the end of the file.
