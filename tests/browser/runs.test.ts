@@ -140,7 +140,8 @@ test('a run folder written by the CLI imports with its curves, validation and ad
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 3, null, { timeout: 30_000 });
   expect(await page.getByTestId('runs-error').count(), recentLogs(app)).toBe(0);
   const imported = rows().first();
-  expect(await imported.getAttribute('data-current')).toBe('true');
+  // Import keeps the run, then opens it (its adapter into the engine).
+  await page.waitForFunction(() => document.querySelector('[data-testid="run-row"]')?.getAttribute('data-current') === 'true', null, { timeout: 30_000 });
   expect(await imported.innerText()).toMatch(/cli-run[\s\S]*CLI/);
   expect(await imported.getByTestId('run-steps').innerText()).toBe('2');
   expect(Number(await page.getByTestId('chart-reward').getAttribute('data-last'))).toBeCloseTo(cliLog[1].rewardMean, 12);

@@ -8,6 +8,7 @@ import { runColour } from './TrainCharts.tsx';
 
 const pct = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : `${(100 * v).toFixed(1)}%`);
 const num = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(3));
+const sci = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v.toExponential(2));
 const show = (v: unknown) => (v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
 
 export function RunCompare() {
@@ -30,7 +31,7 @@ export function RunCompare() {
     ['  at the start', (r) => pct(r.evals[0]?.valOverall)],
     ['last rollout pass rate', (r) => pct(r.log.at(-1)?.judgePass)],
     ['last mean reward', (r) => num(r.log.at(-1)?.rewardMean)],
-    ['last KL', (r) => num(r.log.at(-1)?.kl)],
+    ['last KL', (r) => sci(r.log.at(-1)?.kl)],
   ];
   return (
     <section className="panel" data-testid="runs-compare">
