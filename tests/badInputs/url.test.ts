@@ -27,6 +27,9 @@ const BAD_LINKS: readonly { name: string; query: string; notice: string; fix: Re
   { name: 'minp=NaN', query: 'minp=NaN&g=3', notice: 'Link value ignored: minp=NaN (min-p must be a number at least 0 and below 1 (0 = off)), used 0.03', fix: { minp: '0.03' }, keep: { groupSize: 3, minP: 0.03 } },
   { name: 'minp=1', query: 'minp=1&g=3', notice: 'Link value ignored: minp=1 (min-p must be a number at least 0 and below 1 (0 = off)), used 0.03', fix: { minp: '0.03' }, keep: { groupSize: 3 } },
   { name: 'view=bogus', query: 'view=bogus&g=3', notice: 'Link value ignored: view=bogus (there is no view "bogus"; the views are inspect, train, batch, model), used inspect', fix: { view: null }, keep: { groupSize: 3 } },
+  { name: 'reward=best', query: 'reward=best&g=3', notice: 'Link value ignored: reward=best (the reward variant must be one of geomean, mean_p, min_p, content_words), used geomean', fix: { reward: null }, keep: { groupSize: 3 } },
+  { name: 'eos=yes', query: 'eos=yes&g=3', notice: 'Link value ignored: eos=yes (eos (count the end token in the reward) must be one of 0, 1), used 0', fix: { eos: null }, keep: { groupSize: 3 } },
+  { name: 'teacher=judge', query: 'teacher=judge&g=3', notice: 'Link value ignored: teacher=judge (the teacher must be one of frozen, policy), used frozen', fix: { teacher: null }, keep: { groupSize: 3 } },
   { name: 'backend=bogus', query: 'backend=bogus&g=3', notice: 'Link value ignored: backend=bogus (backend must be wasm, webgpu or auto), used auto', fix: { backend: null }, keep: { groupSize: 3 } },
   {
     name: 'prompt with an unknown word', query: 'prompt=a+photo+of+a+red+dog&g=3',
@@ -69,14 +72,17 @@ describe('bad link values', () => {
   });
 
   it('a good link is read as written, with no notice and nothing to fix', () => {
-    const r = read('view=batch&backend=webgpu&prompt=a+photo+of+two+squares&seed=9&g=3&t=0.7&topk=5&topp=0.9&minp=0.1&cfg=2');
+    const r = read('view=batch&backend=webgpu&prompt=a+photo+of+two+squares&seed=9&g=3&t=0.7&topk=5&topp=0.9&minp=0.1&cfg=2&reward=min_p&eos=1&teacher=policy');
     expect(r.notices).toEqual([]);
     expect(r.fixes).toEqual({});
-    expect(r).toMatchObject({ view: 'batch', backend: 'webgpu' });
+    expect(r).toMatchObject({ view: 'batch', backend: 'webgpu', reward: { variant: 'min_p', includeEos: true, teacher: 'policy' } });
     expect(r.inspect).toEqual({ prompt: 'a photo of two squares', seed: 9, groupSize: 3, temperature: 0.7, topK: 5, topP: 0.9, minP: 0.1, cfgScale: 2 });
   });
 
   it('no link: the defaults', () => {
-    expect(read('')).toEqual({ view: 'inspect', backend: 'auto', inspect: DEFAULT_SETTINGS, notices: [], regenerate: false, fixes: {} });
+    expect(read('')).toEqual({
+      view: 'inspect', backend: 'auto', inspect: DEFAULT_SETTINGS, reward: { variant: 'geomean', includeEos: false, teacher: 'frozen' },
+      notices: [], regenerate: false, fixes: {},
+    });
   });
 });

@@ -2,13 +2,13 @@
 // occlusion heatmaps. Reward settings change the scores without sampling again.
 // Settings are checked as they change (prompt words and length, each number's range): a problem
 // shows inline and disables Generate, and only accepted values are written to the URL.
-import type { GeneratedGroup, ImageScore, RewardVariant, Teacher, WordHeat } from '../../../workers/engineApi.ts';
+import type { GeneratedGroup, ImageScore, WordHeat } from '../../../workers/engineApi.ts';
 import { BACKGROUND, IMAGE_SIZE } from '../../core/world/index.ts';
 import { callEngine, cancelJob, proxy } from '../engine.ts';
 import { imageFileToRgb } from '../images/imageFileToRgb.ts';
 import { imageFileAsIs } from '../images/imageFileAsIs.ts';
 import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberRule, type NumberSetting, numberProblem, numberProblems, rulesForFamily } from './inspectRules.ts';
-import type { LinkNotice } from './link.ts';
+import { type LinkNotice, type RewardChoice, rewardParams } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
 import type { Slice } from './types.ts';
 import { initialLink, readUrl, writeUrl } from './url.ts';
@@ -17,11 +17,7 @@ import { groupAdvantages } from '../../core/gvu/reward.ts';
 export type { InspectSettings };
 export { promptProblemOf };
 
-export interface RewardChoice {
-  readonly variant: RewardVariant;
-  readonly includeEos: boolean;
-  readonly teacher: Teacher;
-}
+export type { RewardChoice };
 
 export interface HeatSelection {
   readonly member: number;
@@ -101,7 +97,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     : promptProblemOf(prompt, maxWords()));
   return {
     inspect: initialLink().inspect,
-    reward: { variant: 'geomean', includeEos: false, teacher: 'frozen' },
+    reward: initialLink().reward,
     promptProblem: null, // the link's prompt was checked by readLink
     settingProblems: {},
     linkNotices: initialLink().notices,
@@ -138,6 +134,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       writeUrl({
         view: 'inspect', prompt: inspect.prompt, seed: inspect.seed, g: inspect.groupSize,
         t: inspect.temperature, topk: inspect.topK, topp: inspect.topP, minp: inspect.minP, cfg: inspect.cfgScale,
+        ...rewardParams(reward),
       });
       set({ generating: true, progress: 0, inspectError: null, inspectNotice: null });
       try {
@@ -194,6 +191,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       const reward = { ...get().reward, ...patch };
       const teacherChanged = patch.teacher !== undefined && patch.teacher !== get().reward.teacher;
       set({ reward, ...(teacherChanged ? { heatMaps: {}, heat: null } : {}) });
+      writeUrl(rewardParams(reward));
       const group = get().group;
       if (!group) return;
       try {

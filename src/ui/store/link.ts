@@ -2,6 +2,8 @@
 // value it could not use (which key, what was given, what was used instead, why). Pure, so the
 // same rules are tested without a page; url.ts reads the address bar and applies `fixes` so the
 // URL afterwards holds only values the page accepted.
+import type { Teacher } from '../../../workers/engineApi.ts';
+import { REWARD_VARIANTS, type RewardVariant } from '../../core/gvu/reward.ts';
 import { DEFAULT_SETTINGS, type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, numberProblem } from './inspectRules.ts';
 import { promptProblemOf } from './promptProblem.ts';
 
@@ -10,6 +12,20 @@ export type View = (typeof VIEWS)[number];
 
 export const LINK_BACKENDS = ['auto', 'wasm', 'webgpu'] as const;
 export type LinkBackend = (typeof LINK_BACKENDS)[number];
+
+export const TEACHERS = ['frozen', 'policy'] as const satisfies readonly Teacher[];
+
+/** How Inspect's rewards are computed; in the link so a receiver's rewards are the sender's. */
+export interface RewardChoice {
+  readonly variant: RewardVariant;
+  readonly includeEos: boolean;
+  readonly teacher: Teacher;
+}
+
+export const DEFAULT_REWARD: RewardChoice = { variant: 'geomean', includeEos: false, teacher: 'frozen' };
+
+/** URL params of a reward choice (always all three, so a link says which reward it shows). */
+export const rewardParams = (r: RewardChoice) => ({ reward: r.variant, eos: r.includeEos ? 1 : 0, teacher: r.teacher });
 
 export interface LinkNotice {
   readonly key: string;
@@ -21,6 +37,7 @@ export interface LinkNotice {
 export interface LinkReading {
   readonly view: View;
   readonly inspect: InspectSettings;
+  readonly reward: RewardChoice;
   readonly backend: LinkBackend;
   readonly notices: readonly LinkNotice[];
   /**
@@ -77,9 +94,23 @@ export function readLink(params: URLSearchParams): LinkReading {
     else reject(rule.key, raw, String(rule.fallback), problem, String(rule.fallback));
   }
 
-  const groupKeys = ['prompt', ...NUMBER_SETTINGS.map((k) => NUMBER_RULES[k].key)];
+  /** A value of a fixed list, or the default with a notice. */
+  const choice = <T extends string>(key: string, allowed: readonly T[], fallback: T, what: string): T => {
+    const raw = params.get(key);
+    if (raw === null) return fallback;
+    if ((allowed as readonly string[]).includes(raw)) return raw as T;
+    reject(key, raw, fallback, `${what} must be one of ${allowed.join(', ')}`, null);
+    return fallback;
+  };
+  const reward: RewardChoice = {
+    variant: choice('reward', REWARD_VARIANTS, DEFAULT_REWARD.variant, 'the reward variant'),
+    includeEos: choice('eos', ['0', '1'], DEFAULT_REWARD.includeEos ? '1' : '0', 'eos (count the end token in the reward)') === '1',
+    teacher: choice('teacher', TEACHERS, DEFAULT_REWARD.teacher, 'the teacher'),
+  };
+
+  const groupKeys = ['prompt', ...NUMBER_SETTINGS.map((k) => NUMBER_RULES[k].key), 'reward', 'eos', 'teacher'];
   const regenerate = view === 'inspect' && params.get(NUMBER_RULES.seed.key) !== null && !notices.some((n) => groupKeys.includes(n.key));
-  return { view, backend, inspect: { prompt, ...numbers }, notices, regenerate, fixes };
+  return { view, backend, inspect: { prompt, ...numbers }, reward, notices, regenerate, fixes };
 }
 
 /** Quote a value when it would not read as one word; cut a pasted essay short. */

@@ -13,4 +13,6 @@ test('a seed on the Inspect view names a group; without a seed, on another view 
   expect(regenerates('seed=5&g=100')).toBe(false);
   expect(regenerates('seed=-1')).toBe(false);
   expect(regenerates('seed=5&prompt=a+photo+of+a+hexagon')).toBe(false);
+  expect(regenerates('seed=5&reward=min_p&eos=1&teacher=policy')).toBe(true);
+  expect(regenerates('seed=5&reward=best')).toBe(false); // the rewards would not be the sender's
 });
