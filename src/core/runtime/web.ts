@@ -95,6 +95,8 @@ export async function createWebSession(model: Uint8Array, backend: WebBackend, o
       executionProviders: [backend],
       graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
       logSeverityLevel: opts.logSeverityLevel ?? 3,
+      // WASM threads sleep between ops instead of spinning, as on node (node.ts NO_SPINNING).
+      ...(backend === 'wasm' ? { extra: { session: { intra_op: { allow_spinning: '0' } } } } : {}),
       ...(onDevice.size ? { preferredOutputLocation: Object.fromEntries([...onDevice].map((n) => [n, 'gpu-buffer' as const])) } : {}),
       ...(opts.externalData?.length ? { externalData: opts.externalData.map((d) => ({ path: d.path, data: d.data })) } : {}),
     });
