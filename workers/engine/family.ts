@@ -55,6 +55,16 @@ export function dtypesOfFiles(paths: readonly string[]): Partial<Record<JanusGra
 
 const basename = (p: string) => p.slice(p.lastIndexOf('/') + 1);
 
+/** present.{i}.key/value for every layer config.json's language_config names (none when it cannot be read: the loader names that problem). */
+export function presentNames(configBytes: Uint8Array | undefined): string[] {
+  try {
+    const layers = (JSON.parse(new TextDecoder().decode(configBytes)) as { language_config?: { num_hidden_layers?: unknown } }).language_config?.num_hidden_layers;
+    return Number.isInteger(layers) ? Array.from({ length: layers as number }, (_, i) => [`present.${i}.key`, `present.${i}.value`]).flat() : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Open a Janus folder from its files' bytes on `backend`; the previous family is released only after it loads. */
 export async function openFamily(
   label: string, files: Readonly<Record<string, Uint8Array>>, backend: WebBackend, onGraph?: (graph: string, index: number, total: number) => void,
@@ -69,7 +79,10 @@ export async function openFamily(
       if (!data) throw new InputError(`${p} (external data of ${file.path}) was not among the files opened`);
       return { path: basename(p), data };
     });
-    return createWebSession(model, backend, { externalData });
+    // On WebGPU the KV cache (present.*) stays in GPU buffers between decode steps: the next step
+    // takes them as its past_key_values.* as they are, and only the logits come back to JS.
+    const deviceOutputs = file.graph === 'language_model' ? presentNames(byPath.get('config.json')) : [];
+    return createWebSession(model, backend, { externalData, deviceOutputs });
   };
   const dtypes = dtypesOfFiles([...byPath.keys()]);
   const missing = JANUS_GRAPHS.filter((g) => dtypes[g] === undefined);

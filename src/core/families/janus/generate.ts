@@ -12,6 +12,7 @@
 // image whatever G is (as src/core/gvu/sampling.ts).
 import { AbortError, type CancelSignal, InputError } from '../../errors.ts';
 import { type TokenFilter, checkFilter, sampleGuidedToken } from '../../gvu/sampleToken.ts';
+import { releaseDeviceTensors } from '../../runtime/deviceTensor.ts';
 import { type TensorData, mulberry32 } from '../../tensor.ts';
 import { decodeCodes } from './decodeImage.ts';
 import { codeEmbeds, textEmbeds } from './embeds.ts';
@@ -58,26 +59,30 @@ export async function generateCodes(model: JanusModel, prompt: string, opts: Jan
   let embeds = await textEmbeds(s.prepare_inputs_embeds, cfg, io, rows); // [B, L, D]
   let state = emptyState(cfg, io, rows.length);
   let mixed: Float64Array | null = null;
-  for (let step = 0; step < steps; step++) {
-    if (step > 0) {
-      checkAborted(opts.signal, step, steps);
-      embeds = await codeEmbeds(s.gen_img_embeds, io, rows.map((_, r) => out[r % g].codes[step - 1])); // [B, 1, D]
+  try {
+    for (let step = 0; step < steps; step++) {
+      if (step > 0) {
+        checkAborted(opts.signal, step, steps);
+        embeds = await codeEmbeds(s.gen_img_embeds, io, rows.map((_, r) => out[r % g].codes[step - 1])); // [B, 1, D]
+      }
+      const lm = await runLanguageModel(s.language_model, io, embeds, state, { keep: 1, withCache: true });
+      state = lm.state;
+      const last = hiddenRows(lm.hidden, state.length, state.length - 1, state.length); // [B, 1, D]
+      const logits = (await s.gen_head.run({ [io.hidden]: last }, ['logits'])).logits as TensorData<'float32'>; // [B, 1, K]
+      const k = logits.dims[2];
+      mixed ??= new Float64Array(k);
+      for (let i = 0; i < g; i++) {
+        const c = logits.data.subarray(i * k, (i + 1) * k);
+        const u = guided ? logits.data.subarray((g + i) * k, (g + i + 1) * k) : null;
+        const d = sampleGuidedToken(c, u, opts.cfgScale, opts, rngs[i](), mixed);
+        out[i].codes[step] = d.token;
+        out[i].policyLogp[step] = d.policyLogp;
+        out[i].modelLogp[step] = d.modelLogp;
+      }
+      opts.onProgress?.(step + 1, steps);
     }
-    const lm = await runLanguageModel(s.language_model, io, embeds, state, { keep: 1, withCache: true });
-    state = lm.state;
-    const last = hiddenRows(lm.hidden, state.length, state.length - 1, state.length); // [B, 1, D]
-    const logits = (await s.gen_head.run({ [io.hidden]: last }, ['logits'])).logits as TensorData<'float32'>; // [B, 1, K]
-    const k = logits.dims[2];
-    mixed ??= new Float64Array(k);
-    for (let i = 0; i < g; i++) {
-      const c = logits.data.subarray(i * k, (i + 1) * k);
-      const u = guided ? logits.data.subarray((g + i) * k, (g + i + 1) * k) : null;
-      const d = sampleGuidedToken(c, u, opts.cfgScale, opts, rngs[i](), mixed);
-      out[i].codes[step] = d.token;
-      out[i].policyLogp[step] = d.policyLogp;
-      out[i].modelLogp[step] = d.modelLogp;
-    }
-    opts.onProgress?.(step + 1, steps);
+  } finally {
+    releaseDeviceTensors(state.past); // the last step's cache (GPU buffers on WebGPU), also after a cancel
   }
   return out;
 }

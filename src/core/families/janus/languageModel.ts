@@ -1,7 +1,9 @@
 // One run of the language_model graph with its KV cache: feeds built from the IO contract
 // (optional inputs only when the export has them), present.* handed back as the next past.
 // Shapes: embeds [B, T, D], attention_mask [B, P + T], position_ids [B, T], past/present
-// [B, kvHeads, P, headDim] (transformers.js configs.js getCacheShapes).
+// [B, kvHeads, P, headDim] (transformers.js configs.js getCacheShapes). On WebGPU the cache may be
+// device tensors (runtime/deviceTensor.ts): fed back as they are, freed once the next step ran.
+import { releaseDeviceTensors } from '../../runtime/deviceTensor.ts';
 import type { ModelSession, Results } from '../../runtime/session.ts';
 import { type TensorData, allocate } from '../../tensor.ts';
 import type { JanusConfig } from './config.ts';
@@ -52,6 +54,8 @@ export async function runLanguageModel(
   if (io.numLogitsToKeep) feeds.num_logits_to_keep = int64([], () => opts.keep);
   const wanted = opts.withCache ? [io.hidden, ...io.present.flatMap((p) => [p.key, p.value])] : [io.hidden];
   const out = await lm.run(feeds, wanted);
+  // The cache just fed is spent: a device-resident one (WebGPU) is freed now; plain tensors are left to the GC.
+  releaseDeviceTensors(state.past);
   const past: Results = {};
   if (opts.withCache) io.present.forEach((p, i) => { past[io.past[i].key] = out[p.key]; past[io.past[i].value] = out[p.value]; });
   return { hidden: out[io.hidden] as TensorData<'float32'>, state: { past, length: total } };
