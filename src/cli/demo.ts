@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { DEMO_CONFIG, DEMO_EVAL_GROUP_SIZE, DEMO_PROMPT_SET } from '../core/gvu/demo.ts';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
 import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { GVU_DEFAULTS } from '../core/gvu/trainer.ts';
 import { parseRunEvals } from '../core/io/runFolder.ts';
 import type { DecodedAdapter } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
@@ -51,8 +52,9 @@ export async function demoCommand(argv: string[]): Promise<void> {
     mkdirSync(dir, { recursive: true });
     const t0 = Date.now();
     await runTraining({
-      ...TRAIN_CLI_DEFAULTS, ...DEMO_CONFIG, model: o.model, out: dir, prompts: DEMO_PROMPT_SET, val: DEMO_PROMPT_SET,
-      evalGroupSize: DEMO_EVAL_GROUP_SIZE, checkpointEvery: DEMO_CONFIG.steps, seed,
+      // The core defaults, as the tab's worker uses, not the CLI's (the headline preset's).
+      ...TRAIN_CLI_DEFAULTS, ...GVU_DEFAULTS, ...DEMO_CONFIG, model: o.model, out: dir, prompts: DEMO_PROMPT_SET, val: DEMO_PROMPT_SET,
+      evalGroupSize: DEMO_EVAL_GROUP_SIZE, checkpointEvery: DEMO_CONFIG.steps, snapshotEvery: 0, seed,
     });
     const trainSeconds = (Date.now() - t0) / 1000;
     const after = await passRate(cfg, weights, loadAdapter(join(dir, 'adapter'), cfg), prompts, o.evalGroupSize);

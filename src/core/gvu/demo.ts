@@ -9,9 +9,13 @@ import type { GvuConfig } from './trainer.ts';
 /** The shipped prompt set the demo trains and validates on. */
 export const DEMO_PROMPT_SET = 'demo';
 
-/** What the demo changes from the tab's defaults: every prompt in every step, G = 8, a brisk lr. */
+/**
+ * Every setting of the Train form, over the core defaults (GVU_DEFAULTS, which the tab and this
+ * measurement both start from): every prompt in every step, G = 8, a brisk lr.
+ */
 export const DEMO_CONFIG = {
   steps: 16, promptsPerStep: 4, groupSize: 8, innerUpdates: 2, lr: 2e-3, beta: 0.03, clipEps: 0.2, evalEvery: 4,
+  teacher: 'frozen', rewardVariant: 'geomean', promptSampling: 'uniform',
 } as const satisfies Partial<GvuConfig>;
 
 /** Validation images per demo prompt at each evaluation (the live pass rate the view shows). */
