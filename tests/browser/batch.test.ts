@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from 'vitest';
 import { parseResultsCsv } from '../../src/core/io/results.ts';
+import { batchRowKeys, batchRows } from './batchRows.ts';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground, waitForModel } from './playground.ts';
 import { recordMeasurement } from './measurements.ts';
@@ -31,7 +32,7 @@ test('batch: problems by line, resume after reload, export matches the table', a
   await page.waitForFunction(() => Number(document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-done')) >= 4, null, { timeout: 120_000 });
   const before = await done(page);
   expect(before, 'the run finished before the reload; make the set longer').toBeLessThan(12);
-  const rowsBefore = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
+  const rowsBefore = await batchRowKeys(page);
 
   await page.reload();
   await waitForModel(page);
@@ -39,7 +40,7 @@ test('batch: problems by line, resume after reload, export matches the table', a
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-done')) >= n, before, { timeout: 30_000 });
   await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'done', null, { timeout: 180_000 });
   expect(await done(page), recentLogs(app)).toBe(12);
-  const rows = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
+  const rows = await batchRowKeys(page);
   expect(rows).toHaveLength(24); // 12 prompts x G = 2
   expect(new Set(rows).size).toBe(24);
   recordMeasurement('rows_lost.reload', rowsBefore.filter((r) => !rows.includes(r)).length);
@@ -50,6 +51,6 @@ test('batch: problems by line, resume after reload, export matches the table', a
   const csv = readFileSync(await download.path(), 'utf8');
   const exported = parseResultsCsv(csv, 'export.csv');
   expect(exported.map((r) => `${r.line}:${r.seed}`)).toEqual(rows);
-  const tablePrompts = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-prompt')));
+  const tablePrompts = (await batchRows(page)).map((r) => r.prompt);
   expect(exported.map((r) => r.prompt)).toEqual(tablePrompts);
 });

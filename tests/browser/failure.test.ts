@@ -2,12 +2,11 @@
 // (on WASM) brings a working engine back and the finished results stay on the page.
 import { expect, test } from 'vitest';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
-import type { Page } from 'playwright-core';
 import { generateGroup, usePlayground, waitForModel } from './playground.ts';
+import { batchRowKeys } from './batchRows.ts';
 import { BATCH_PROMPTS } from './jobControlSteps.ts';
 import { recordMeasurement } from './measurements.ts';
 
-const batchRowKeys = (page: Page) => page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
 
 let app: BrowserApp;
 usePlayground('/?view=inspect&backend=wasm', (a) => (app = a));

@@ -4,6 +4,7 @@
 import { unzipSync } from 'fflate';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
+import { batchRowKeys } from './batchRows.ts';
 import type { BrowserApp } from './harness.ts';
 
 export const BATCH_PROMPTS = Array.from({ length: 40 }, (_, i) =>
@@ -77,7 +78,7 @@ export async function measureCancel(
   if (opts.thenFinish === false) return ms;
   await page.getByTestId('batch-run').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'done', null, { timeout: timeoutMs });
-  const rows = await page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
+  const rows = await batchRowKeys(page); // every row: the table is virtualised
   if (rows.length !== BATCH_PROMPTS.length * 2 || new Set(rows).size !== rows.length) {
     throw new Error(`after resume: ${rows.length} rows, ${new Set(rows).size} distinct; expected ${BATCH_PROMPTS.length * 2}`);
   }
