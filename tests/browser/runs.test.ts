@@ -93,6 +93,18 @@ test('a second run keeps the first; both overlay on the charts, hover reads each
   expect(logs[0][1].rewardMean).not.toBe(logs[1][1].rewardMean);
   await screenshot(app, 'train-runs-compare');
 
+  // Smoothing 0.5: each run gets its raw points (faint) and the debiased EMA; at step 2 the EMA of
+  // [r1, r2] is (0.25 r1 + 0.5 r2) / 0.75.
+  await page.getByTestId('chart-smoothing').fill('0.5');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-reward"] .u-legend .u-series').length === 5, null, { timeout: 5_000 });
+  await over.hover({ position: { x: box.width - 3, y: box.height / 2 } });
+  await over.hover({ position: { x: box.width - 2, y: box.height / 2 } });
+  const ema = (l: typeof logs[0]) => ((0.25 * l[0].rewardMean + 0.5 * l[1].rewardMean) / 0.75).toFixed(3);
+  expect(await legend.locator('.u-series .u-value').allInnerTexts()).toEqual([
+    '2', logs[0][1].rewardMean.toFixed(3), ema(logs[0]), logs[1][1].rewardMean.toFixed(3), ema(logs[1]),
+  ]);
+  await page.getByTestId('chart-smoothing').fill('0');
+
   // Zoom: a drag across the KL chart zooms; reset unzooms.
   const kl = page.locator('[data-testid="chart-kl"] .u-over');
   await kl.scrollIntoViewIfNeeded();

@@ -80,8 +80,13 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     async loadRuns() {
       try {
         const stored = await db.listRuns();
-        // The tab's own live records are newer than what is stored.
-        set((s) => ({ trainRuns: stored.map((r) => s.trainRuns.find((m) => m.id === r.id) ?? r) }));
+        // The tab's own live records are newer than what is stored, and one begun while the list
+        // was read may not be stored yet.
+        set((s) => {
+          const live = new Map(s.trainRuns.map((r) => [r.id, r]));
+          const merged = [...s.trainRuns.filter((r) => !stored.some((x) => x.id === r.id)), ...stored.map((r) => live.get(r.id) ?? r)];
+          return { trainRuns: merged.sort((a, b) => b.createdAt - a.createdAt) };
+        });
       } catch (err) {
         failed(err);
       }
