@@ -134,6 +134,11 @@ describe('buildGrpoLossGraph', () => {
     expect(loraParamNames(CFG, LORA)).toHaveLength(16);
   });
 
+  it('the training model names its adapter in the ONNX doc string (what Netron shows)', () => {
+    const bytes = Buffer.from(buildGrpoGradientModel(CFG, LORA));
+    expect(bytes.includes('GRPO on LoRA r=2 alpha=4')).toBe(true);
+  });
+
   it('declares each input with its batch dim B and size (T = maxText + N = 4 + 3)', () => {
     const g = buildGrpoLossGraph(CFG, LORA);
     expect(g.name).toBe('grpo');

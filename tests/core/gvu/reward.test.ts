@@ -57,6 +57,7 @@ describe('scoreCaption', () => {
     expect(() => scoreCaption(ROW, RED_CIRCLE, { variant: 'max_p' as never })).toThrow(/unknown reward variant "max_p"; valid: geomean, mean_p, min_p, content_words/);
     expect(() => scoreCaption(ROW, { ...RED_CIRCLE, wordAt: [0, 2] })).toThrow(/token position 2 is outside its token_logp row \(0..1\)/);
     expect(() => scoreCaption(ROW, { ...RED_CIRCLE, wordAt: [0] }, {}, 3)).toThrow('sample 3: 2 words but 1 token positions');
+    expect(() => scoreCaption(ROW, { ...RED_CIRCLE, wordAt: [-1, 1] })).toThrow('sample 0: token position -1 is outside its token_logp row (0..1)');
     expect(() => scoreCaption(ROW, { words: [], wordAt: [], eosAt: null })).toThrow("sample 0: no token to score under 'geomean' (words: (none))");
   });
 
@@ -82,6 +83,8 @@ describe('groupAdvantages', () => {
   it('rejects rewards that do not split into groups', () => {
     expect(() => groupAdvantages([1, 2, 3], 2)).toThrow('3 rewards do not split into groups of 2');
     expect(() => groupAdvantages([1, 2], 0)).toThrow(/groupSize must be a positive integer/);
+    // G = 1 is allowed (each image is its own group): no comparison, so no advantage.
+    expect(Array.from(groupAdvantages([3, 5], 1))).toEqual([0, 0]);
   });
 });
 

@@ -23,6 +23,12 @@ describe('policyLogProbs', () => {
     expect(lp[1]).toBeCloseTo(-2000.3133, 3);
   });
 
+  it('top-p 1 is off: it keeps a token whose probability is lost to rounding in the cumulative mass', () => {
+    // p = [1, e^-40] / (1 + e^-40): the first token's mass is already 1 in float64.
+    const lp = policyLogProbs([0, -40], NO_FILTER);
+    expect(lp[1]).toBeCloseTo(-40, 9);
+  });
+
   it('temperature 0 is greedy, first index on ties', () => {
     expect(probs(policyLogProbs(LOGITS, { ...NO_FILTER, temperature: 0 }))).toEqual([0, 0, 1, 0]);
     expect(probs(policyLogProbs([3, 5, 5], { ...NO_FILTER, temperature: 0 }))).toEqual([0, 1, 0]);
