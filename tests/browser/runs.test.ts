@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, expect, test } from 'vitest';
+import type { GvuLogRow } from '../../src/core/gvu/trainer.ts';
 import { parseRunLog } from '../../src/core/io/runFolder.ts';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground, waitForModel } from './playground.ts';
@@ -77,7 +78,7 @@ test('a second run keeps the first; both overlay on the charts, hover reads each
   // Hover the reward chart at step 2 (the right end of the step axis): the legend reads both runs'
   // logged rewards at step 2, as their exported log.jsonl has them (step 1 is the same for both:
   // its rollouts come before any update).
-  const logs = [];
+  const logs: GvuLogRow[][] = [];
   for (const row of [rows().first(), old]) {
     const { bytes } = await downloadBytes(() => row.getByTestId('run-export-log').click());
     logs.push(parseRunLog(bytes.toString('utf8'), 'log.jsonl'));
@@ -99,7 +100,7 @@ test('a second run keeps the first; both overlay on the charts, hover reads each
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="chart-reward"] .u-legend .u-series').length === 5, null, { timeout: 5_000 });
   await over.hover({ position: { x: box.width - 3, y: box.height / 2 } });
   await over.hover({ position: { x: box.width - 2, y: box.height / 2 } });
-  const ema = (l: typeof logs[0]) => ((0.25 * l[0].rewardMean + 0.5 * l[1].rewardMean) / 0.75).toFixed(3);
+  const ema = (l: GvuLogRow[]) => ((0.25 * l[0].rewardMean + 0.5 * l[1].rewardMean) / 0.75).toFixed(3);
   expect(await legend.locator('.u-series .u-value').allInnerTexts()).toEqual([
     '2', logs[0][1].rewardMean.toFixed(3), ema(logs[0]), logs[1][1].rewardMean.toFixed(3), ema(logs[1]),
   ]);
@@ -131,6 +132,8 @@ test('after a reload the runs are listed; the first reopens with its curves and 
   // Its grid and adapter came back with it.
   await page.getByTestId('compare-grid').waitFor({ timeout: 10_000 });
   await page.waitForFunction(() => /LoRA r=8/.test(document.querySelector('[data-testid="adapter-summary"]')?.textContent ?? ''), null, { timeout: 30_000 });
+  const runName = await old.getByTestId('run-open').innerText();
+  expect(await page.getByTestId('adapter-run').innerText()).toBe(`The adapter of run ${runName} (Runs below).`);
 
   const { name, bytes } = await downloadBytes(() => old.getByTestId('run-export-adapter').click());
   expect(name).toMatch(/-adapter-step2\.zip$/);

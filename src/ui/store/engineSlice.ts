@@ -188,7 +188,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
       try {
         const data = await adapterFromUploads(files);
         const model = await callEngine((e) => e.importAdapter(data));
-        set({ model, adapterSnapshot: data as AdapterFilesData });
+        set({ model, adapterSnapshot: data as AdapterFilesData, adapterRunId: null });
         const want = resolveBackend(get().backendChoice, get().probe, true);
         if (want !== model.backend) set({ model: await callEngine((e) => e.setBackend(want)) });
       } catch (err) {
@@ -211,7 +211,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
     async clearAdapter() {
       try {
         const model = await callEngine((e) => e.clearAdapter());
-        set({ model, adapterSnapshot: null });
+        set({ model, adapterSnapshot: null, adapterRunId: null });
       } catch (err) {
         set({ adapterError: get().engineError(err) });
       }

@@ -23,6 +23,8 @@ export interface RunsSlice {
   readonly workerRunId: string | null;
   /** Runs overlaid on the current one in the curves, and compared below them. */
   readonly compareIds: readonly string[];
+  /** The run whose adapter the engine holds (null: none, or one uploaded on its own). */
+  readonly adapterRunId: string | null;
   readonly runsError: string | null;
 
   loadRuns(): Promise<void>;
@@ -75,6 +77,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     currentRunId: null,
     workerRunId: null,
     compareIds: [],
+    adapterRunId: null,
     runsError: null,
 
     async loadRuns() {
@@ -99,7 +102,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         id: newId(), name: `run ${n} · ${new Date(createdAt).toLocaleTimeString()}`, createdAt, origin: 'tab', status: 'running',
         prompts, config: { ...config }, log: [], evals: [], adapterStep: null,
       };
-      set((s) => ({ trainRuns: [run, ...s.trainRuns], currentRunId: run.id, workerRunId: run.id, runsError: null }));
+      set((s) => ({ trainRuns: [run, ...s.trainRuns], currentRunId: run.id, workerRunId: run.id, adapterRunId: run.id, runsError: null }));
       try {
         await db.saveRun(run);
       } catch (err) {
@@ -164,7 +167,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         // Its adapter becomes the engine's, so the grid, Inspect and Batch use the run's weights.
         if (adapter) {
           const model = await callEngine((e) => e.importAdapter(adapter));
-          set({ model, adapterSnapshot: adapter });
+          set({ model, adapterSnapshot: adapter, adapterRunId: id });
         }
       } catch (err) {
         failed(err);
@@ -196,6 +199,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
         set((s) => ({
           trainRuns: s.trainRuns.filter((r) => r.id !== id), compareIds: s.compareIds.filter((c) => c !== id),
           currentRunId: s.currentRunId === id ? null : s.currentRunId, workerRunId: s.workerRunId === id ? null : s.workerRunId,
+          adapterRunId: s.adapterRunId === id ? null : s.adapterRunId,
           runsError: null,
         }));
       } catch (err) {

@@ -235,6 +235,7 @@ function BeforeAfter() {
 
 function AdapterPanel() {
   const adapter = useStore((s) => s.model?.adapter ?? null);
+  const fromRun = useStore((s) => s.trainRuns.find((r) => r.id === s.adapterRunId)?.name ?? null);
   const error = useStore((s) => s.adapterError);
   const busy = useStore((s) => s.busy);
   const a = useStore(useShallow((s) => ({ up: s.importAdapter, down: s.downloadAdapter, clear: s.clearAdapter })));
@@ -244,6 +245,7 @@ function AdapterPanel() {
       <p data-testid="adapter-summary">
         {adapter ? `LoRA r=${adapter.rank}, α=${adapter.alpha}, ${adapter.params.toLocaleString()} parameters, ${adapter.source}${adapter.step !== null ? ` at step ${adapter.step}` : ''}.` : 'No adapter: the base model generates.'}
       </p>
+      {adapter && fromRun && <p className="muted" data-testid="adapter-run">The adapter of run <strong>{fromRun}</strong> (Runs below).</p>}
       {adapter?.warnings.map((w) => <p key={w} className="note" role="status" data-testid="adapter-warning">Warning: {w}</p>)}
       <div className="button-row">
         <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.down()} data-testid="adapter-download">
