@@ -93,7 +93,7 @@ const CASES: readonly CliCase[] = [
     stderr: () => 'gvu pretrain: --steps must be a number, got "0x10"' },
   // the entry point
   { name: 'an unknown command', args: () => ['trian', '--steps=5'],
-    stderr: () => 'unknown command "trian"\nusage: npm run gvu -- <command> [--key=value ...]; npm run gvu -- <command> --help lists its flags\ncommands: pretrain, model-report, train, eval, experiment, score, transfer, worker' },
+    stderr: () => 'unknown command "trian"\nusage: npm run gvu -- <command> [--key=value ...]; npm run gvu -- <command> --help lists its flags\ncommands: pretrain, model-report, train, eval, experiment, score, transfer, demo, study, worker' },
 ];
 
 /** Every file under dir with its bytes: equal before and after means nothing was made, changed or removed. */
