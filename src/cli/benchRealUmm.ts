@@ -110,17 +110,20 @@ async function openFixture(app: BrowserApp): Promise<void> {
 
 async function browserFigures(backend: 'wasm' | 'webgpu') {
   const app = await launchBrowserApp({ path: `/?view=model&backend=${backend}` });
-  // Bytes as the network layer counts them (the body as received), per finished model-file GET.
-  let sizes: Promise<number>[] = [];
-  app.page.on('requestfinished', (req) => {
-    if (req.url().includes(URL_PATH) && req.method() === 'GET') sizes.push(req.sizes().then((x) => x.responseBodySize, () => 0));
+  // Every model-file request passes through here (page and workers alike), so the bytes the server
+  // sent are counted exactly; a file the page takes from Cache Storage never reaches it.
+  let fetched = 0;
+  await app.context.route((u) => u.pathname.startsWith(URL_PATH), async (route) => {
+    const response = await route.fetch();
+    const body = await response.body();
+    if (route.request().method() === 'GET') fetched += body.length;
+    await route.fulfill({ response, body });
   });
-  const fetchedBytes = async () => (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
   try {
     await until(app, `Boolean(document.querySelector('[data-testid="engine-chip"][data-ready="true"]'))`, 'the tiny model', 300_000);
     await openFixture(app);
     await new Promise((r) => setTimeout(r, 500)); // let the last requests finish
-    const bytesFirstOpen = await fetchedBytes();
+    const bytesFirstOpen = fetched;
     // The engine's own timings of a group (G images and their scores), from the page's worker.
     const runs: { sampleMs: number; scoreMs: number }[] = [];
     for (let r = 0; r <= REPEATS; r++) {
@@ -128,7 +131,7 @@ async function browserFigures(backend: 'wasm' | 'webgpu') {
       if (r > 0) runs.push(t); // the first is a warm-up
     }
     const tokens = await app.page.evaluate(`window.__gvu.engine.modelInfo().then((m) => m.family.capabilities.imageTokens.rows * m.family.capabilities.imageTokens.cols)`) as number;
-    sizes = [];
+    fetched = 0;
     await app.page.reload();
     await until(app, `Boolean(document.querySelector('[data-testid="engine-chip"][data-ready="true"]'))`, 'the tiny model after the reload', 300_000);
     await openFixture(app);
@@ -138,7 +141,7 @@ async function browserFigures(backend: 'wasm' | 'webgpu') {
       msPerImageTokenDecode: null, // the worker times a whole group, not single steps
       msPerImageTokenSampling: median(runs.map((x) => x.sampleMs)) / tokens, // prefill and image_decode included
       msScoreOneImage: median(runs.map((x) => x.scoreMs)) / GROUP,
-      bytesFirstOpen, bytesReload: await fetchedBytes(),
+      bytesFirstOpen, bytesReload: fetched,
       browserVersion: app.browserVersion,
     };
   } finally {
@@ -177,7 +180,7 @@ async function main(): Promise<void> {
       msPerImageTokenDecode: 'Node only: (group with all codes - group with 1 code) / (codes - 1): one decode step for G rows plus their CFG rows',
       msPerImageTokenSampling: 'time to sample one group / image tokens per image (prefill included; in the browser also image_decode and the worker round trip)',
       msScoreOneImage: 'intrinsic reward of one image (prepare_inputs_embeds, language_model, lm_head on the answer positions)',
-      bytesFirstOpen: 'model-file bytes fetched from the server on the first open (browser; compare fixtureBytesFp32, every file of the folder at fp32)',
+      bytesFirstOpen: 'model-file bytes the server sent on the first open (browser): every file of the folder at fp32 (fixtureBytesFp32) plus config.json once more, read when the files are listed',
       bytesReload: 'model-file bytes fetched again after a page reload (the files come from Cache Storage)',
     },
     fixtureBytesFp32: fp32Files.reduce((a, f) => a + statSync(join(DIR, f)).size, 0),
