@@ -143,7 +143,7 @@ test('after a reload the runs are listed; the first reopens with its curves and 
   await screenshot(app, 'train-reopened');
 });
 
-test('a run folder written by the CLI imports with its curves, validation and adapter', async () => {
+test('a run folder written by the CLI imports with its curves, validation and adapter; rename and delete last across a reload', async () => {
   const { page } = app;
   const out = join(tmp, 'cli-run');
   const cli = spawnSync('npx', ['tsx', 'src/cli/gvu.ts', 'train', `--out=${out}`, '--steps=2', '--promptsPerStep=1', '--groupSize=2',
@@ -165,6 +165,21 @@ test('a run folder written by the CLI imports with its curves, validation and ad
   // The adapter kept is the CLI's, byte for byte.
   const { bytes } = await downloadBytes(() => imported.getByTestId('run-export-adapter').click());
   expect(Buffer.compare(Buffer.from(unzipSync(bytes)['adapter_model.safetensors']), readFileSync(join(out, 'adapter', 'adapter_model.safetensors')))).toBe(0);
+
+  // Rename it; delete the oldest run: after a reload the list is what was left, named as renamed.
+  await imported.getByTestId('run-rename').click();
+  await imported.getByTestId('run-name-input').fill('cli baseline');
+  await imported.getByTestId('run-name-input').press('Enter');
+  expect(await imported.getByTestId('run-open').innerText()).toBe('cli baseline');
+  const oldest = rows().last();
+  await oldest.getByTestId('run-delete').click();
+  await oldest.getByTestId('run-delete-confirm').click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 2, null, { timeout: 10_000 });
+  await page.reload();
+  await waitForModel(page);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="run-row"]').length === 2, null, { timeout: 30_000 });
+  expect(await rows().first().getByTestId('run-open').innerText()).toBe('cli baseline');
+  expect(await page.locator(`[data-testid="run-row"][data-run-id="${firstRunId}"]`).count(), 'the deleted run').toBe(0);
 
   // A folder without a log is refused with what it holds.
   await page.getByTestId('runs-import-files').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('x') });
