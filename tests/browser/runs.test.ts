@@ -187,3 +187,26 @@ test('a run folder written by the CLI imports with its curves, validation and ad
   expect(await page.getByTestId('runs-error').innerText()).toMatch(/^import: no log\.jsonl among the 1 picked file\(s\) \(notes\.txt\)/);
   await screenshot(app, 'train-cli-import');
 });
+
+test('a paused run is stopped, not lost, when a new run starts', async () => {
+  const { page } = app;
+  for (const [k, v] of [['steps', '3'], ['promptsPerStep', '1'], ['groupSize', '2'], ['evalEvery', '10']] as const) {
+    await page.getByTestId(`train-${k}`).fill(v);
+  }
+  await page.getByTestId('train-start').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-reward"]')?.getAttribute('data-points')) >= 1, null, { timeout: 120_000 });
+  await page.getByTestId('train-pause').click();
+  await statusIs('paused', 30_000);
+  await idle();
+  const paused = rows().first();
+  const pausedId = (await paused.getAttribute('data-run-id'))!;
+  expect(await paused.getByTestId('run-status').innerText()).toBe('paused');
+  expect(await paused.getByTestId('run-export-adapter').isEnabled(), 'its adapter was kept at the pause').toBe(true);
+
+  await page.getByTestId('train-steps').fill('1');
+  await page.getByTestId('train-start').click();
+  await statusIs('finished');
+  const before = page.locator(`[data-testid="run-row"][data-run-id="${pausedId}"]`);
+  expect(await before.getByTestId('run-status').innerText()).toBe('stopped');
+  expect(Number(await before.getByTestId('run-steps').innerText())).toBeGreaterThanOrEqual(1);
+});

@@ -96,6 +96,12 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
     },
 
     async beginRun(config, prompts) {
+      // A paused run cannot resume once the worker holds another: it is stopped where it paused.
+      const previous = get().trainRuns.find((r) => r.id === get().workerRunId && r.status === 'paused');
+      if (previous) {
+        const stopped = patch(previous.id, (r) => ({ ...r, status: 'stopped' }));
+        if (stopped) await db.saveRun(stopped).catch(failed);
+      }
       const createdAt = Date.now();
       const n = get().trainRuns.length + 1;
       const run: RunRecord = {
