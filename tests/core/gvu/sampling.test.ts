@@ -127,5 +127,11 @@ describe('sampleImages', () => {
     await expect(sampleImages(CFG, W, sessions, PROMPTS, opts({ seeds: [1, -2] }))).rejects.toThrow(/seed 1 must be an integer/);
     await expect(sampleImages(CFG, W, sessions, [[1, 2, 3, 4, 5, 3]], opts({ seeds: [1] }))).rejects.toThrow(/prompt 0 has 6 tokens; the model takes 1 to 5/);
     await expect(sampleImages(CFG, W, sessions, [[1, 12, 3]], opts({ seeds: [1] }))).rejects.toMatchObject({ name: 'InputError' });
+    // Seeds are 32-bit: 0 and 2^32 - 1 are seeds, 2^32 is not.
+    await expect(sampleImages(CFG, W, sessions, PROMPTS, opts({ seeds: [1, 2 ** 32] }))).rejects.toThrow('seed 1 must be an integer in [0, 2^32), got 4294967296');
+    expect((await sampleImages(CFG, W, sessions, PROMPTS, opts({ seeds: [0, 2 ** 32 - 1] }))).map((im) => im.seed)).toEqual([0, 2 ** 32 - 1]);
+    // Under guidance the unconditional prompt is checked too, and named as such; the prompts still are.
+    await expect(sampleImages(CFG, W, sessions, PROMPTS, opts({ seeds: [1, 2], cfgScale: 2, uncondPrompt: [1, 12] }))).rejects.toThrow('uncondPrompt: token 1 is 12, outside the text vocabulary [0, 10)');
+    await expect(sampleImages(CFG, W, sessions, [[1, 12, 3]], opts({ seeds: [1], cfgScale: 2, uncondPrompt: UNCOND }))).rejects.toThrow('prompt 0: token 1 is 12, outside the text vocabulary [0, 10)');
   });
 });
