@@ -35,6 +35,7 @@ if (reports.length === 0) {
 const files = new Map(); // repo-relative path -> { source, mutants }
 let newest = 0;
 const untested = new Map(); // path -> mutants planned but not yet tested (an interrupted run)
+const changedSince = new Set(); // files edited after an events folder's run began (its snippets may not match)
 for (const r of reports) {
   if (statSync(r, { throwIfNoEntry: false })?.isDirectory()) {
     readEvents(r);
@@ -59,10 +60,16 @@ function readEvents(dir) {
   const rel = (name) => relative(process.cwd(), resolve(name)).split('\\').join('/');
   const names = readdirSync(dir).sort();
   const tested = new Set();
+  // The events hold no source: snippets come from today's file, which may have changed since.
+  const began = names.length ? statSync(`${dir}/${names[0]}`).mtimeMs : Infinity;
+  const noteChange = (path) => {
+    if (statSync(path).mtimeMs > began) changedSince.add(path);
+  };
   for (const n of names.filter((x) => x.endsWith('-onMutantTested.json'))) {
     const m = JSON.parse(readFileSync(`${dir}/${n}`, 'utf8'));
     const path = rel(m.fileName);
     if (!files.has(path)) files.set(path, { source: readFileSync(path, 'utf8'), mutants: [] });
+    noteChange(path);
     files.get(path).mutants.push(m);
     tested.add(m.id);
     newest = Math.max(newest, statSync(`${dir}/${n}`).mtimeMs);
@@ -255,10 +262,12 @@ for (const folder of order) {
   const fileOrder = [...byFile.keys()].sort((a, b) => byFile.get(b).length - byFile.get(a).length || a.localeCompare(b));
   for (const file of fileOrder) {
     const fc = perFile.get(file);
-    md.push('', `#### ${file} (${pct(fc.score)}: ${fc.survived} survived, ${fc.no_coverage} no coverage)`, '');
+    const changed = changedSince.has(file) ? ' (edited after the run began: lines are as they were then, the quoted code is left out)' : '';
+    md.push('', `#### ${file} (${pct(fc.score)}: ${fc.survived} survived, ${fc.no_coverage} no coverage)${changed}`, '');
     for (const s of byFile.get(file).sort((a, b) => a.line - b.line)) {
       const tag = s.status === 'NoCoverage' ? ' (no coverage)' : '';
-      md.push(`- \`${s.file}:${s.line}\` ${s.mutator}${tag}: \`${s.original.replace(/`/g, "'")}\` -> \`${s.replacement.replace(/`/g, "'")}\``);
+      const from = changedSince.has(file) ? '' : `\`${s.original.replace(/`/g, "'")}\` `;
+      md.push(`- \`${s.file}:${s.line}\` ${s.mutator}${tag}: ${from}-> \`${s.replacement.replace(/`/g, "'")}\``);
     }
   }
 }
