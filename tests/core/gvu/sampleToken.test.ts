@@ -79,6 +79,11 @@ describe('drawToken and sampleToken', () => {
     const lp = logSoftmax(LOGITS);
     expect([0, 0.1, 0.124, 0.126, 0.374, 0.376, 0.874, 0.876, 0.999999].map((u) => drawToken(lp, u))).toEqual([0, 0, 0, 1, 1, 2, 2, 3, 3]);
     expect(drawToken(Float64Array.from([-Infinity, 0, -Infinity]), 0.9999999)).toBe(1);
+    // u on a boundary of the cumulative sum belongs to the next token: [0, .25) is token 0.
+    expect(drawToken(Float64Array.from([0.25, 0.75].map(Math.log)), 0.25)).toBe(1);
+    // .3 + .3 + .4 sums to 1 - 2^-53 in float64: a u past it falls to the last token that can be
+    // drawn, never to a filtered one after it.
+    expect(drawToken(Float64Array.from([...[0.3, 0.3, 0.4].map(Math.log), -Infinity]), 1 - 2 ** -53)).toBe(2);
   });
 
   it('returns the policy and the raw-model log-prob of the chosen token', () => {
