@@ -166,7 +166,7 @@ describe('parsePromptSet: GenEval metadata', () => {
 
   it('parses every shipped prompt set with zero problems and keeps every spec', () => {
     const files = readdirSync(PROMPTS_DIR).filter((f) => f.endsWith('.jsonl'));
-    expect(files.sort()).toEqual(['pool.jsonl', 'test.jsonl', 'train.jsonl', 'val.jsonl']);
+    expect(files.sort()).toEqual(['demo.jsonl', 'pool.jsonl', 'test.jsonl', 'train.jsonl', 'val.jsonl']);
     for (const f of files) {
       const text = readFileSync(new URL(f, PROMPTS_DIR), 'utf8');
       const set = parsePromptSet(text, f);
