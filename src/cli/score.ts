@@ -152,7 +152,7 @@ export async function scoreBatch(s: TinyScorer, chunk: readonly PromptRow[], fir
     return {
       image: images[k],
       row: {
-        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: x.member,
+        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: x.member, cfgScale: o.cfgScale,
         reward: rewards[k].reward, lowestWord: rewards[k].lowest.word, lowestP: rewards[k].lowest.p,
         perToken: rewards[k].tokens.map((t) => ({ word: t.word, p: t.p })),
         judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],

@@ -79,7 +79,7 @@ export async function scoreJanusRow(
     const judged = spec && x.image.width === IMAGE_SIZE && x.image.height === IMAGE_SIZE ? judge(x.image.data, spec) : null;
     return {
       row: {
-        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: k,
+        line: row.line, prompt: row.prompt, tag: row.tag ?? spec?.tag ?? null, seed: x.seed, imageIndex: k, cfgScale: o.cfgScale,
         reward: scores[k].reward, lowestWord: scores[k].lowest.word, lowestP: scores[k].lowest.p, perToken: scores[k].words,
         judgePass: judged ? judged.pass : null, judgeStrictPass: judged ? judged.strictPass : null, judgeReasons: judged ? judged.reasons : [],
       },

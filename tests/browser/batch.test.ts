@@ -51,6 +51,7 @@ test('batch: problems by line, resume after reload, export matches the table', a
   const csv = readFileSync(await download.path(), 'utf8');
   const exported = parseResultsCsv(csv, 'export.csv');
   expect(exported.map((r) => `${r.line}:${r.seed}`)).toEqual(rows);
+  expect(exported.every((r) => r.cfgScale === 1), 'the tiny model\'s batch samples without guidance').toBe(true);
   const tablePrompts = (await batchRows(page)).map((r) => r.prompt);
   expect(exported.map((r) => r.prompt)).toEqual(tablePrompts);
 });

@@ -29,9 +29,8 @@ const BROKEN_PATH = '/fixtures/janus-inspect-broken/';
 const INT_LOGITS_PATH = '/fixtures/janus-inspect-int-logits/';
 const PROMPT = 'a photo of a red cube on the left of a blue sphere';
 // Inspect's defaults (inspectRules.ts / the link table): t 1, top-k off, top-p off, min-p 0.03; base
-// seed 1; with Janus open CFG 5 (upstream's), while a batch samples without guidance (batchSlice.ts).
+// seed 1; with Janus open CFG 5 (upstream's), in Inspect and in a batch made while it is open (batchSlice.ts).
 const SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 5 };
-const BATCH_SAMPLING = { ...SAMPLING, cfgScale: 1 };
 
 let app: BrowserApp;
 let family: ModelFamily;
@@ -241,16 +240,17 @@ describe('the Janus fixture in the engine (WASM)', () => {
     const text = entries.map((e) => JSON.stringify(e)).join('\n') + '\n';
     await page.getByTestId('batch-upload').setInputFiles({ name: 'geneval-coco.jsonl', mimeType: 'application/jsonl', buffer: Buffer.from(text) });
     await expect(page.getByTestId('batch-summary').innerText()).resolves.toMatch(/5 valid prompt/);
+    await expect(page.getByTestId('batch-cfg').innerText()).resolves.toMatch(/^CFG 5 \(/);
     await page.getByTestId('batch-run').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-status') === 'done', null, { timeout: 120_000 })
       .catch(async (e) => { throw new Error(`${e}\n${await page.getByTestId('batch-status').innerText()}${recentLogs(app)}`); });
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-jsonl').click()]);
-    const rows = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; prompt: string; tag: string; seed: number; reward: number; judgePass: boolean | null });
-    expect(rows.map((r) => [r.line, r.prompt, r.tag, r.seed])).toEqual(entries.flatMap((e, i) => [0, 1].map((k) => [i + 1, e.prompt, e.tag, 1000 + 2 * i + k])));
+    const rows = readFileSync(await download.path(), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { line: number; prompt: string; tag: string; seed: number; cfgScale: number; reward: number; judgePass: boolean | null });
+    expect(rows.map((r) => [r.line, r.prompt, r.tag, r.seed, r.cfgScale])).toEqual(entries.flatMap((e, i) => [0, 1].map((k) => [i + 1, e.prompt, e.tag, 1000 + 2 * i + k, 5])));
     expect(rows.every((r) => r.judgePass === null), 'no ShapesEval verdict on Janus images').toBe(true);
-    // The same seeds through the Node family give the same rewards (the batch's sampling is Inspect's defaults).
+    // The same seeds through the Node family at CFG 5 give the same rewards (the batch's sampling is Inspect's defaults).
     for (const [i, e] of entries.entries()) {
-      const images = await family.generate({ prompt: e.prompt, seeds: [1000 + 2 * i, 1001 + 2 * i], ...BATCH_SAMPLING });
+      const images = await family.generate({ prompt: e.prompt, seeds: [1000 + 2 * i, 1001 + 2 * i], ...SAMPLING });
       const scores = await family.score({ prompt: e.prompt, images: images.map((x) => x.image) });
       scores.forEach((s, k) => expect(close(rows[2 * i + k].reward, s.reward), `${e.prompt}, image ${k}: page ${rows[2 * i + k].reward}, node ${s.reward}`).toBe(true));
     }

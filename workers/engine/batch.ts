@@ -44,7 +44,7 @@ export async function scoreBatch(
         const rows: ScoredRow[] = mine.map((s, k) => {
           const v = verdictFor(images[k], spec);
           return {
-            line: it.line, prompt: it.prompt, tag: it.tag ?? spec?.tag ?? null, seed: s.seed, imageIndex: s.member,
+            line: it.line, prompt: it.prompt, tag: it.tag ?? spec?.tag ?? null, seed: s.seed, imageIndex: s.member, cfgScale: req.cfgScale,
             reward: scores[k].reward, lowestWord: scores[k].lowest.word, lowestP: scores[k].lowest.p,
             perToken: scores[k].tokens.map((t) => ({ word: t.word, p: t.p })),
             judgePass: v ? v.pass : null, judgeStrictPass: v ? v.strictPass : null, judgeReasons: v ? v.reasons : [],

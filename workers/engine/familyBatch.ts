@@ -27,7 +27,7 @@ export async function familyScoreBatch(
       }));
       const scores = await family.score({ prompt, images: images.map((x) => x.image), variant: req.reward.variant, includeEos: req.reward.includeEos, signal });
       const rows: ScoredRow[] = images.map((x, k) => ({
-        line: it.line, prompt: it.prompt, tag: it.tag ?? it.spec?.tag ?? null, seed: x.seed, imageIndex: k,
+        line: it.line, prompt: it.prompt, tag: it.tag ?? it.spec?.tag ?? null, seed: x.seed, imageIndex: k, cfgScale: req.cfgScale,
         reward: scores[k].reward, lowestWord: scores[k].lowest.word, lowestP: scores[k].lowest.p,
         perToken: scores[k].words.map((w) => ({ word: w.word, p: w.p })),
         judgePass: null, judgeStrictPass: null, judgeReasons: [],

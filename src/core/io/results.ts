@@ -16,6 +16,7 @@ export interface ScoredRow {
   readonly tag: string | null; // category; GenEval's tag
   readonly seed: number; // sampling seed of this image
   readonly imageIndex: number; // 0-based index in the prompt's group of images
+  readonly cfgScale: number; // classifier-free guidance the image was sampled with (1 = none)
   readonly reward: number; // intrinsic reward under the chosen variant (gvu/reward.ts)
   readonly lowestWord: string; // the counted word with the lowest p: what the model least sees
   readonly lowestP: number;
@@ -28,7 +29,7 @@ export interface ScoredRow {
 /** CSV columns, in order; `tag` and `prompt` keep the export readable as a prompt set (parsePromptSet). */
 export const RESULT_CSV_COLUMNS = [
   'line', 'prompt', 'tag', 'seed', 'image_index', 'reward', 'lowest_word', 'lowest_p',
-  'judge_pass', 'judge_strict_pass', 'judge_reasons', 'per_token',
+  'judge_pass', 'judge_strict_pass', 'judge_reasons', 'per_token', 'cfg_scale',
 ] as const;
 
 const REASON_SEPARATOR = ' | ';
@@ -62,7 +63,7 @@ export function resultsToCsv(rows: readonly ScoredRow[], options: Partial<CsvExp
   const data = rows.map((r) => [
     String(r.line), text(r.prompt), text(r.tag ?? ''), String(r.seed), String(r.imageIndex), num(r.reward), text(r.lowestWord), num(r.lowestP),
     bool(r.judgePass), bool(r.judgeStrictPass), text(r.judgeReasons.join(REASON_SEPARATOR)),
-    text(r.perToken.map((t) => `${t.word}:${num(t.p)}`).join(' ')),
+    text(r.perToken.map((t) => `${t.word}:${num(t.p)}`).join(' ')), String(r.cfgScale),
   ]);
   // Trailing newline so files concatenate and `wc -l` counts rows.
   return `${Papa.unparse({ fields: [...RESULT_CSV_COLUMNS], data }, { newline: '\n' })}\n`;
@@ -87,6 +88,7 @@ export function parseResultsCsv(text: string, fileName: string): ScoredRow[] {
     const reasons = restoreCsvCell(f.judge_reasons);
     return toScoredRow({
       line: num(f.line), prompt: restoreCsvCell(f.prompt), tag: f.tag === '' ? null : restoreCsvCell(f.tag), seed: num(f.seed), imageIndex: num(f.image_index),
+      cfgScale: num(f.cfg_scale),
       reward: num(f.reward), lowestWord: restoreCsvCell(f.lowest_word), lowestP: num(f.lowest_p),
       judgePass: unbool(f.judge_pass, `${where}: judge_pass`), judgeStrictPass: unbool(f.judge_strict_pass, `${where}: judge_strict_pass`),
       judgeReasons: reasons === '' ? [] : reasons.split(REASON_SEPARATOR),
@@ -132,6 +134,7 @@ function toScoredRow(value: unknown, where: string): ScoredRow {
     tag: v.tag === null ? null : str('tag'),
     seed: int('seed'),
     imageIndex: int('imageIndex'),
+    cfgScale: finite('cfgScale'),
     reward: finite('reward'),
     lowestWord: str('lowestWord'),
     lowestP: finite('lowestP'),

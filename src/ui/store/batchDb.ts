@@ -13,6 +13,8 @@ export interface BatchJob {
   readonly problems: readonly LineProblem[];
   readonly groupSize: number;
   readonly seed: number;
+  /** Classifier-free guidance the job samples with: an opened family's default (Janus: 5), else 1. */
+  readonly cfgScale: number;
   /** 'running' is written when a run starts and cleared when it ends: a reload that finds it resumes. */
   readonly state: 'ready' | 'running' | 'stopped' | 'done';
   readonly createdAt: number; // Date.now()
@@ -81,13 +83,19 @@ export async function loadJob(id: string): Promise<{ job: BatchJob; records: Bat
   return job ? { job, records: await loadRecords(id) } : null;
 }
 
+// Jobs and rows stored before the CFG scale was recorded were all sampled at 1 (the batch had no
+// other setting then), so reading them back fills in 1: a true value, not a guess.
+const withCfg = (job: BatchJob): BatchJob => ({ ...job, cfgScale: job.cfgScale ?? 1 });
+const recordWithCfg = (rec: BatchRecord): BatchRecord => ({ ...rec, rows: rec.rows.map((r) => ({ ...r, cfgScale: r.cfgScale ?? 1 })) });
+
 /** The job without its records (a quick read: records hold images). */
 export async function loadJobOnly(id: string): Promise<BatchJob | undefined> {
-  return (await open()).get('jobs', id);
+  const job = await (await open()).get('jobs', id);
+  return job && withCfg(job);
 }
 
 export async function loadRecords(jobId: string): Promise<BatchRecord[]> {
-  return (await open()).getAllFromIndex('records', 'byJob', jobId);
+  return (await (await open()).getAllFromIndex('records', 'byJob', jobId)).map(recordWithCfg);
 }
 
 /** Every job, newest first, with how many prompts each has finished. */
@@ -95,7 +103,7 @@ export async function listJobs(): Promise<BatchJobSummary[]> {
   const d = await open();
   const jobs = await d.getAll('jobs');
   const counts = await Promise.all(jobs.map((j) => d.countFromIndex('records', 'byJob', j.id)));
-  return jobs.map((job, i) => ({ job, done: counts[i] })).sort((a, b) => b.job.createdAt - a.job.createdAt);
+  return jobs.map((job, i) => ({ job: withCfg(job), done: counts[i] })).sort((a, b) => b.job.createdAt - a.job.createdAt);
 }
 
 export async function deleteJob(id: string): Promise<void> {

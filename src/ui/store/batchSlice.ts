@@ -10,6 +10,7 @@ import {
   type BatchJob, type BatchJobSummary, type BatchRecord, deleteJob, listJobs, loadJob, loadJobOnly, loadRecords, saveJob, saveRecord,
 } from './batchDb.ts';
 import { type Release, announce, isOwned, onAnnouncement, tryOwn, waitToOwn } from './batchOwner.ts';
+import { FAMILY_CFG_SCALE } from './engineModelSlice.ts';
 import { download } from './engineSlice.ts';
 import type { Slice } from './types.ts';
 import { type ShippedPromptSet, fetchShippedPromptSet } from './shippedPromptSets.ts';
@@ -50,7 +51,13 @@ export interface BatchSlice {
   exportBatch(kind: 'csv' | 'jsonl'): void;
 }
 
-const BATCH_SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1 };
+/** The batch's sampling; CFG is the job's own (batchCfgScale). */
+const BATCH_SAMPLING = { temperature: 1, topK: 0, topP: 1, minP: 0.03 };
+
+/** A new job samples as Inspect does by default: with guidance when the open family offers it (upstream Janus: 5), else without. */
+export function batchCfgScale(guidance: boolean): number {
+  return guidance ? FAMILY_CFG_SCALE : 1;
+}
 
 /** This tab's open job survives a reload of the tab (sessionStorage), not into other tabs. */
 const CURRENT_JOB = 'gvu-batch-current';
@@ -102,6 +109,7 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
       problems: [...set_.problems],
       groupSize: get().batchGroupSize,
       seed: 1000,
+      cfgScale: batchCfgScale(Boolean(model?.family?.capabilities.guidance)),
       state: 'ready',
       createdAt: Date.now(),
       model: modelLabel(),
@@ -202,7 +210,7 @@ export const createBatchSlice: Slice<BatchSlice> = (set, get) => {
         const { probe, model } = get();
         const softwareGpu = model?.backend === 'webgpu' && Boolean(probe?.webgpu.isSoftware);
         const res = await callEngine((e) => e.scoreBatch({
-          ...BATCH_SAMPLING, items: todo, groupSize: job.groupSize, seed: job.seed, reward, promptsPerChunk: softwareGpu ? 1 : undefined,
+          ...BATCH_SAMPLING, cfgScale: job.cfgScale, items: todo, groupSize: job.groupSize, seed: job.seed, reward, promptsPerChunk: softwareGpu ? 1 : undefined,
         }, onRows));
         await Promise.all(saving); // the run is done only when its last rows are stored and shown
         const state = res.cancelled ? 'stopped' : 'done';

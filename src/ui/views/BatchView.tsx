@@ -46,7 +46,8 @@ function SourcePanel() {
       </div>
       {job && (
         <p className="section-note" data-testid="batch-summary">
-          <strong>{job.fileName}</strong> ({job.format}): {job.items.length} valid prompt(s), {job.problems.length} problem line(s), G = {job.groupSize}
+          <strong>{job.fileName}</strong> ({job.format}): {job.items.length} valid prompt(s), {job.problems.length} problem line(s), G = {job.groupSize},{' '}
+          <span data-testid="batch-cfg">CFG {job.cfgScale}{job.cfgScale !== 1 ? ` (${job.model ?? 'the model'}'s default, as upstream)` : ' (no guidance)'}</span>
         </p>
       )}
       {job && job.problems.length > 0 && (

@@ -8,20 +8,20 @@ import {
 
 const ROWS: ScoredRow[] = [
   {
-    line: 3, prompt: 'a photo of two red circles', tag: 'color_count', seed: 1234, imageIndex: 0,
+    line: 3, prompt: 'a photo of two red circles', tag: 'color_count', seed: 1234, imageIndex: 0, cfgScale: 1,
     reward: 0.6180339887498949, lowestWord: 'red', lowestP: 0.1234567890123,
     perToken: [{ word: 'a', p: 0.99 }, { word: 'photo', p: 0.999 }, { word: 'of', p: 1 }, { word: 'two', p: 0.5 }, { word: 'red', p: 0.1234567890123 }, { word: 'circles', p: 0.8 }],
     judgePass: false, judgeStrictPass: false, judgeReasons: ['expected 2 red circle, found 1', 'not asked for: small blue square at (30.0, 6.0)'],
   },
   {
     // A user's CSV category can hold commas, quotes and newlines; a prompt without a spec has no verdict.
-    line: 7, prompt: 'a photo of a square', tag: 'mine, "quoted"\nsecond line', seed: 0, imageIndex: 3,
+    line: 7, prompt: 'a photo of a square', tag: 'mine, "quoted"\nsecond line', seed: 0, imageIndex: 3, cfgScale: 5,
     reward: 1e-7, lowestWord: 'square', lowestP: 1e-7,
     perToken: [{ word: 'a', p: 0.5 }, { word: 'photo', p: 0.5 }, { word: 'of', p: 0.5 }, { word: 'a', p: 0.5 }, { word: 'square', p: 1e-7 }, { word: '<eos>', p: 0.25 }],
     judgePass: null, judgeStrictPass: null, judgeReasons: [],
   },
   {
-    line: 9, prompt: 'a photo of a circle', tag: null, seed: 2 ** 31 - 1, imageIndex: 1,
+    line: 9, prompt: 'a photo of a circle', tag: null, seed: 2 ** 31 - 1, imageIndex: 1, cfgScale: 1.5,
     reward: 0.9, lowestWord: 'circle', lowestP: 0.9,
     perToken: [{ word: 'a', p: 0.9 }, { word: 'photo', p: 0.9 }, { word: 'of', p: 0.9 }, { word: 'a', p: 0.9 }, { word: 'circle', p: 0.9 }],
     judgePass: true, judgeStrictPass: true, judgeReasons: [],
@@ -38,7 +38,7 @@ describe('resultsToCsv', () => {
     expect(parsed.data).toHaveLength(ROWS.length + 1);
     expect(parsed.data[1]).toEqual([
       '3', 'a photo of two red circles', 'color_count', '1234', '0', '0.6180339887498949', 'red', '0.1234567890123', 'false', 'false',
-      'expected 2 red circle, found 1 | not asked for: small blue square at (30.0, 6.0)', 'a:0.99 photo:0.999 of:1 two:0.5 red:0.1234567890123 circles:0.8',
+      'expected 2 red circle, found 1 | not asked for: small blue square at (30.0, 6.0)', 'a:0.99 photo:0.999 of:1 two:0.5 red:0.1234567890123 circles:0.8', '1',
     ]);
     expect(parsed.data[2][2]).toBe('mine, "quoted"\nsecond line');
     expect(parsed.data[2].slice(8, 11)).toEqual(['', '', '']);
