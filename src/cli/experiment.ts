@@ -30,8 +30,9 @@ export const EXPERIMENT_FLAGS = {
   groupSize: { ...GVU_FLAGS.groupSize, default: 8 },
   lr: { ...GVU_FLAGS.lr, default: 3e-4, help: 'Adam on the adapter (1e-3 drifted: KL 0.22/token, test -6%)' },
   beta: { ...GVU_FLAGS.beta, default: 0.1, help: 'KL coefficient (the paper\'s 0.03 with lr 1e-3 lost the held-out colour bindings)' },
-  prompts: TRAIN_FLAGS.prompts,
-  promptSampling: GVU_FLAGS.promptSampling,
+  // Part 1's settings, pinned here: train's own defaults moved to the headline (pool, by category).
+  prompts: { ...TRAIN_FLAGS.prompts, default: 'train' },
+  promptSampling: { ...GVU_FLAGS.promptSampling, default: 'uniform' },
   evalEvery: { ...GVU_FLAGS.evalEvery, default: 25, help: 'validation ShapesEval every N steps of each run (0 = never)' },
   checkpointEvery: { ...GVU_FLAGS.checkpointEvery, default: 25 },
   snapshotEvery: { ...TRAIN_FLAGS.snapshotEvery, help: 'keep adapters every N steps and score each on the test prompts (one seed set): a budget curve' },
