@@ -8,7 +8,7 @@
 // (feeds, sessions, sampling, worker round trips), not a 1B model.
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { oracleGreedyImageTokens, oracleUnderstandingLogits } from '../../tests/core/families/janusOracle.ts';
+import { oracleGreedyImageTokens, oracleUnderstandingLogits } from './janusOracle.ts';
 import type { RgbImage } from '../core/families/family.ts';
 import { generateCodes } from '../core/families/janus/generate.ts';
 import type { JanusModel } from '../core/families/janus/load.ts';

@@ -15,7 +15,7 @@ import { janusFamily } from '../../../src/core/families/janus/family.ts';
 import type { JanusModel } from '../../../src/core/families/janus/load.ts';
 import { blockBox, occlusionMaps } from '../../../src/core/families/janus/occlusion.ts';
 import { scoreImage } from '../../../src/core/families/janus/score.ts';
-import { oracleUnderstandingLogits } from './janusOracle.ts';
+import { oracleUnderstandingLogits } from '../../../src/cli/janusOracle.ts';
 
 const PROMPT = 'a red cube on the left of a blue sphere';
 

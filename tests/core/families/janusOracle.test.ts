@@ -15,7 +15,7 @@ import { JANUS_SYSTEM_PROMPT, specialTokenIds } from '../../../src/cli/janusFixt
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { ModelSession, Results } from '../../../src/core/runtime/session.ts';
 import { type TensorData, tensor } from '../../../src/core/tensor.ts';
-import { loadOracle, oracleGreedyImageTokens, oracleTextToImageInputs, oracleUnderstandingLogits } from './janusOracle.ts';
+import { loadOracle, oracleGreedyImageTokens, oracleTextToImageInputs, oracleUnderstandingLogits } from '../../../src/cli/janusOracle.ts';
 
 const S = JANUS_TINY;
 const ids = specialTokenIds();

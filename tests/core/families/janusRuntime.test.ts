@@ -1,5 +1,5 @@
 // The project's Janus runtime (src/core/families/janus) on the tiny fixture, against transformers.js
-// loading the same folder (tests/core/families/janusOracle.ts). Proved: both prompt formats give
+// loading the same folder (src/cli/janusOracle.ts). Proved: both prompt formats give
 // the oracle processor's ids; understanding logits at the caption positions and greedy image codes
 // without CFG equal the oracle's (1e-4); the decoded image matches; seeds name images; CFG mixes
 // upstream's rows as u + s (c - u); a cancel stops generation; the reward is the geometric mean of
@@ -22,7 +22,7 @@ import type { RgbImage } from '../../../src/core/families/family.ts';
 import { AbortError } from '../../../src/core/errors.ts';
 import { NO_FILTER } from '../../../src/core/gvu/sampleToken.ts';
 import type { TensorData } from '../../../src/core/tensor.ts';
-import { oracleGreedyImageTokens, oracleTextToImageInputs, oracleUnderstandingInputs, oracleUnderstandingLogits } from './janusOracle.ts';
+import { oracleGreedyImageTokens, oracleTextToImageInputs, oracleUnderstandingInputs, oracleUnderstandingLogits } from '../../../src/cli/janusOracle.ts';
 
 const PROMPT = 'a red cube on the left of a blue sphere';
 const GREEDY = { ...NO_FILTER, temperature: 0, cfgScale: 1 };

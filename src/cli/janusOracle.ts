@@ -2,7 +2,8 @@
 // the onnx-community layout: its own processor, chat templates, session chaining, KV cache and
 // greedy loop, run on onnxruntime-node from disk with remote models off. The project's Janus
 // runtime is compared against what these helpers return. They take the prompt as upstream Janus
-// does (trimmed); roles are Janus-Pro's "<|User|>" / "<|Assistant|>".
+// does (trimmed); roles are Janus-Pro's "<|User|>" / "<|Assistant|>". A dev tool (the tests and
+// bench:real-umm use it): @huggingface/transformers is a devDependency, never in the page's bundle.
 import { basename, dirname, resolve, sep } from 'node:path';
 import { AutoProcessor, MultiModalityCausalLM, RawImage, env, type Processor, type Tensor } from '@huggingface/transformers';
 
