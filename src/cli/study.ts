@@ -6,7 +6,7 @@
 // stopped and run again, or split across processes with disjoint --rows/--seeds and gathered by a
 // last run over all of them.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../core/errors.ts';
 import { type ProbeResult, buildProbe, measureProbe } from '../core/eval/understandingProbe.ts';
 import { serializeModel } from '../core/graph/index.ts';
@@ -100,11 +100,18 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
   const probeItems = buildProbe(o.probePerFamily, 5);
   const evalOpts = { seedSets: o.seedSets, groupSize: o.evalGroupSize, scenesPerPrompt: o.scenesPerPrompt };
   const seenOpts = { seedSets: 1, groupSize: o.evalGroupSize, scenesPerPrompt: 1 };
+  // Cache files name what was measured, so a run with other evaluation settings measures again
+  // instead of reading numbers made another way.
+  const names = {
+    test: `test-${basename(o.test)}-s${o.seedSets}-g${o.evalGroupSize}-r${o.scenesPerPrompt}.json`,
+    seen: `seen-${basename(o.prompts)}-n${o.seenPrompts}-g${o.evalGroupSize}.json`,
+    probe: `probe-p${o.probePerFamily}.json`,
+  };
   console.log('\n== measuring base');
   const baseM = {
-    test: await cached(join(o.out, 'base-test.json'), () => evaluatePolicy(cfg, base, null, test, evalOpts)),
-    seen: await cached(join(o.out, 'base-seen.json'), () => evaluatePolicy(cfg, base, null, seen, seenOpts)),
-    probe: await cached(join(o.out, 'base-probe.json'), () => probeOf(cfg, base, undefined, probeItems)),
+    test: await cached(join(o.out, `base-${names.test}`), () => evaluatePolicy(cfg, base, null, test, evalOpts)),
+    seen: await cached(join(o.out, `base-${names.seen}`), () => evaluatePolicy(cfg, base, null, seen, seenOpts)),
+    probe: await cached(join(o.out, `base-${names.probe}`), () => probeOf(cfg, base, undefined, probeItems)),
   };
 
   const measured: Record<string, Measured[]> = {};
@@ -115,12 +122,12 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
       const dir = runDir(o, row, seed);
       const adapter = loadAdapter(join(dir, 'adapter'), cfg);
       console.log(`== measuring ${row.name} seed ${seed}`);
-      const testEval = await cached(join(dir, 'eval-test.json'), () => evaluatePolicy(cfg, base, adapter, test, evalOpts));
-      const seenEval = await cached(join(dir, 'eval-seen.json'), () => evaluatePolicy(cfg, base, adapter, seen, seenOpts));
+      const testEval = await cached(join(dir, `eval-${names.test}`), () => evaluatePolicy(cfg, base, adapter, test, evalOpts));
+      const seenEval = await cached(join(dir, `eval-${names.seen}`), () => evaluatePolicy(cfg, base, adapter, seen, seenOpts));
       // Generation-only placement: understanding runs the base weights, so its caption ranking
       // and probe are the base's (the same weights give the same numbers); generation is the adapter's.
       const understandingFrom = scope === 'generation' ? baseM.test : testEval;
-      const probe = scope === 'generation' ? baseM.probe : await cached(join(dir, 'probe.json'), () => probeOf(cfg, base, adapter, probeItems));
+      const probe = scope === 'generation' ? baseM.probe : await cached(join(dir, names.probe), () => probeOf(cfg, base, adapter, probeItems));
       const log = readRunLog(join(dir, 'log.jsonl'));
       const last = log.slice(-100);
       const meanOf = (key: string) => (last.length ? last.reduce((a, r) => a + r[key], 0) / last.length : null);

@@ -34,7 +34,7 @@ describe('gvu study', () => {
     for (const k of ['base', 'gvu', 'judge_reward_control', 'paper_config', 'understanding', 'probe', 'seen_vs_unseen', 'rows', 'minutes_per_run', 'budget']) {
       expect(t, k).toHaveProperty(k);
     }
-    expect(readdirSync(out).sort()).toEqual(['base-probe.json', 'base-seen.json', 'base-test.json', 'gvu-s0', 'judge_gvu-s0']);
+    expect(readdirSync(out).sort()).toEqual(['base-probe-p2.json', 'base-seen-pool.jsonl-n3-g2.json', 'base-test-test.jsonl-s1-g2-r1.json', 'gvu-s0', 'judge_gvu-s0']);
     expect(t.budget).toMatchObject({ steps_per_run: 2, pilot: true, note: 'smoke' });
     const { gvu, gen_only: genOnly, judge_gvu: judge } = t.rows;
     expect(genOnly.trained_as).toBe('gvu');
@@ -49,6 +49,11 @@ describe('gvu study', () => {
     await studyCommand(argv);
     expect(readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8')).toBe(steps);
     expect(JSON.parse(readFileSync(results, 'utf8')).rows).toEqual(t.rows);
+    // Other evaluation settings are measured anew, never read from the first run's files.
+    await studyCommand(argv.map((a) => (a === '--evalGroupSize=2' ? '--evalGroupSize=1' : a)));
+    expect(readdirSync(join(out, 'gvu-s0')).filter((f) => f.startsWith('eval-test')).sort()).toEqual([
+      'eval-test-test.jsonl-s1-g1-r1.json', 'eval-test-test.jsonl-s1-g2-r1.json',
+    ]);
   }, 120_000);
 
   it('refuses a row whose adapters come from a row not asked for', async () => {
