@@ -2,7 +2,7 @@
 // was used instead, the URL fix writes only what is used, and the link's good values are kept.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS } from '../../src/ui/store/inspectRules.ts';
-import { formatNotice, readLink } from '../../src/ui/store/link.ts';
+import { formatNotice, formatPending, readLink } from '../../src/ui/store/link.ts';
 
 const read = (query: string) => readLink(new URLSearchParams(query));
 
@@ -82,7 +82,39 @@ describe('bad link values', () => {
   it('no link: the defaults', () => {
     expect(read('')).toEqual({
       view: 'inspect', backend: 'auto', inspect: DEFAULT_SETTINGS, reward: { variant: 'geomean', includeEos: false, teacher: 'frozen' },
-      notices: [], regenerate: false, fixes: {},
+      notices: [], pending: [], regenerate: false, fixes: {},
     });
+  });
+});
+
+describe('a link that names a model', () => {
+  const M = 'onnx-community/Janus-Pro-1B-ONNX';
+  it('keeps top-k above the tiny model\'s 37 and a free-text prompt waiting for that model, unused and left in the URL', () => {
+    const r = read(`model=${M}&topk=4096&prompt=a+photo+of+a+red+dog&seed=3&g=2`);
+    expect(r.notices).toEqual([]);
+    expect(r.fixes).toEqual({});
+    expect(r.pending).toEqual([
+      { setting: 'prompt', key: 'prompt', given: 'a photo of a red dog', model: M, used: 'a photo of a red circle' },
+      { setting: 'topK', key: 'topk', given: '4096', model: M, used: '0' },
+    ]);
+    expect(r.inspect).toMatchObject({ topK: 0, prompt: 'a photo of a red circle', seed: 3, groupSize: 2 });
+    expect(r.regenerate, 'the group is not sampled by the tiny model in the meantime').toBe(false);
+    expect(r.pending.map(formatPending)).toEqual([
+      `Link value waits for its model: prompt="a photo of a red dog" is checked once ${M} is open (the tiny model knows only ShapesWorld words), "a photo of a red circle" until then`,
+      `Link value waits for its model: topk=4096 is checked once ${M} is open (the tiny model's top-k stops at 37), 0 until then`,
+    ]);
+  });
+
+  it('bad input: a value no model allows is still refused at once, and a top-k the tiny model allows is used at once', () => {
+    const r = read(`model=${M}&topk=-3&prompt=&g=2`);
+    expect(r.pending).toEqual([]);
+    expect(r.notices.map((n) => n.key)).toEqual(['prompt', 'topk']);
+    expect(read(`model=${M}&topk=12`)).toMatchObject({ pending: [], notices: [], inspect: { topK: 12 } });
+    expect(read(`model=${M}&topk=1.5`).notices.map(formatNotice)).toEqual(['Link value ignored: topk=1.5 (top-k must be a whole number from 0 to 37 (0 = off)), used 0']);
+  });
+
+  it('without a model in the link, top-k above 37 is refused against the tiny model as before', () => {
+    expect(read('topk=4096').notices.map((n) => n.key)).toEqual(['topk']);
+    expect(read('topk=4096').pending).toEqual([]);
   });
 });

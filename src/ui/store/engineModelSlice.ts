@@ -63,6 +63,7 @@ export const createEngineModelSlice: Slice<EngineModelSlice> = (set, get) => {
         const model = await callEngine((e) => e.openModel(source.label, transfer(files, buffers), onGraph));
         set({ model, modelError: null });
         clearInspect();
+        get().applyPendingLink();
         void get().refreshTimings();
       } catch (err) {
         patch({ error: get().engineError(err) });

@@ -8,7 +8,7 @@ import { callEngine, cancelJob, proxy } from '../engine.ts';
 import { imageFileToRgb } from '../images/imageFileToRgb.ts';
 import { imageFileAsIs } from '../images/imageFileAsIs.ts';
 import { type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, type NumberRule, type NumberSetting, numberProblem, numberProblems, rulesForFamily } from './inspectRules.ts';
-import { type LinkNotice, type RewardChoice, rewardParams } from './link.ts';
+import { type LinkNotice, type PendingLinkValue, type RewardChoice, rewardParams } from './link.ts';
 import { maxPromptWords, promptProblemOf } from './promptProblem.ts';
 import type { Slice } from './types.ts';
 import { initialLink, readUrl, writeUrl } from './url.ts';
@@ -32,6 +32,8 @@ export interface InspectSlice {
   readonly settingProblems: Partial<Record<NumberSetting, string>>;
   /** Values of the opening link that could not be used; shown once until dismissed. */
   readonly linkNotices: readonly LinkNotice[];
+  /** Values of the opening link checked once the model it names is open (link.ts PendingLinkValue). */
+  readonly linkPending: readonly PendingLinkValue[];
   readonly group: GeneratedGroup | null;
   readonly scores: readonly ImageScore[] | null;
   readonly advantages: readonly number[] | null;
@@ -52,6 +54,8 @@ export interface InspectSlice {
   readonly overlayOpacity: number;
 
   setInspect(patch: Partial<InspectSettings>): void;
+  /** A model family was opened: use the link's waiting values it allows, name the ones it refuses. */
+  applyPendingLink(): void;
   /** origin 'link': the group the opening link names (shown as such). */
   generate(origin?: 'link'): Promise<void>;
   /**
@@ -101,6 +105,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     promptProblem: null, // the link's prompt was checked by readLink
     settingProblems: {},
     linkNotices: initialLink().notices,
+    linkPending: initialLink().pending,
     group: null,
     scores: null,
     advantages: null,
@@ -122,6 +127,22 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
       // A changed setting may be the fix for the last error, so that error no longer stands.
       set({ inspect, promptProblem: problemOf(inspect.prompt), settingProblems: numberProblems(inspect, rules()), inspectError: null });
       writeUrl(urlParamsOf(patch, maxWords(), rules()));
+    },
+
+    applyPendingLink() {
+      const f = family();
+      const pending = get().linkPending;
+      if (!f || pending.length === 0) return;
+      const patch: Partial<InspectSettings> = {};
+      const refused: LinkNotice[] = [];
+      for (const p of pending) {
+        const problem = p.setting === 'prompt' ? problemOf(p.given) : numberProblem('topK', Number(p.given), rules());
+        if (problem === null) Object.assign(patch, { [p.setting]: p.setting === 'prompt' ? p.given : Number(p.given) });
+        else refused.push({ key: p.key, given: p.given, used: p.used, reason: `${problem} with ${f.label}` });
+      }
+      set((s) => ({ linkPending: [], linkNotices: [...s.linkNotices, ...refused] }));
+      get().setInspect(patch);
+      if (refused.length > 0) writeUrl(Object.fromEntries(refused.map((n) => [n.key, n.used])));
     },
 
     async generate(origin) {
@@ -242,7 +263,7 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
     },
 
     dismissLinkNotices() {
-      set({ linkNotices: [] });
+      set({ linkNotices: [] }); // waiting values stay: they are applied when their model opens
     },
   };
 };

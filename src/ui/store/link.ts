@@ -4,7 +4,7 @@
 // URL afterwards holds only values the page accepted.
 import type { Teacher } from '../../../workers/engineApi.ts';
 import { REWARD_VARIANTS, type RewardVariant } from '../../core/gvu/reward.ts';
-import { DEFAULT_SETTINGS, type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, numberProblem } from './inspectRules.ts';
+import { DEFAULT_SETTINGS, type InspectSettings, NUMBER_RULES, NUMBER_SETTINGS, numberProblem, rulesForFamily } from './inspectRules.ts';
 import { promptProblemOf } from './promptProblem.ts';
 
 export const VIEWS = ['inspect', 'train', 'batch', 'model'] as const;
@@ -34,12 +34,26 @@ export interface LinkNotice {
   readonly reason: string;
 }
 
+/**
+ * A link value that depends on the model the link names (`?model=`): the tiny model's range is the
+ * wrong one to check it against (Janus' top-k reaches its 16,384 codes, its prompts are any text),
+ * so it waits, unused and left in the URL, until that model is open (inspectSlice.applyPendingLink).
+ */
+export interface PendingLinkValue {
+  readonly setting: 'prompt' | 'topK';
+  readonly key: string;
+  readonly given: string;
+  readonly model: string; // as the link names it
+  readonly used: string; // what the page uses until the model is open
+}
+
 export interface LinkReading {
   readonly view: View;
   readonly inspect: InspectSettings;
   readonly reward: RewardChoice;
   readonly backend: LinkBackend;
   readonly notices: readonly LinkNotice[];
+  readonly pending: readonly PendingLinkValue[];
   /**
    * The link names a group: a seed on the Inspect view, every setting of it accepted. The page
    * samples that group again once the model is ready, so the receiver sees the sender's images.
@@ -75,11 +89,16 @@ export function readLink(params: URLSearchParams): LinkReading {
     else reject('backend', rawBackend, backend, 'backend must be wasm, webgpu or auto', null);
   }
 
+  // A link that names a model checks its model-dependent values once that model is open.
+  const linkModel = params.get('model');
+  const pending: PendingLinkValue[] = [];
+
   let prompt = DEFAULT_SETTINGS.prompt;
   const rawPrompt = params.get('prompt');
   if (rawPrompt !== null) {
     const problem = promptProblemOf(rawPrompt);
     if (problem === null) prompt = rawPrompt;
+    else if (linkModel !== null && rawPrompt.trim() !== '') pending.push({ setting: 'prompt', key: 'prompt', given: rawPrompt, model: linkModel, used: prompt });
     else reject('prompt', rawPrompt, prompt, problem, prompt);
   }
 
@@ -91,7 +110,9 @@ export function readLink(params: URLSearchParams): LinkReading {
     if (raw === null) continue;
     const problem = numberProblem(k, parseNumber(raw));
     if (problem === null) numbers[k] = Number(raw);
-    else reject(rule.key, raw, String(rule.fallback), problem, String(rule.fallback));
+    else if (k === 'topK' && linkModel !== null && numberProblem(k, parseNumber(raw), rulesForFamily(null)) === null) {
+      pending.push({ setting: 'topK', key: rule.key, given: raw, model: linkModel, used: String(rule.fallback) });
+    } else reject(rule.key, raw, String(rule.fallback), problem, String(rule.fallback));
   }
 
   /** A value of a fixed list, or the default with a notice. */
@@ -109,8 +130,9 @@ export function readLink(params: URLSearchParams): LinkReading {
   };
 
   const groupKeys = ['prompt', ...NUMBER_SETTINGS.map((k) => NUMBER_RULES[k].key), 'reward', 'eos', 'teacher'];
-  const regenerate = view === 'inspect' && params.get(NUMBER_RULES.seed.key) !== null && !notices.some((n) => groupKeys.includes(n.key));
-  return { view, backend, inspect: { prompt, ...numbers }, reward, notices, regenerate, fixes };
+  const regenerate = view === 'inspect' && params.get(NUMBER_RULES.seed.key) !== null
+    && !notices.some((n) => groupKeys.includes(n.key)) && pending.length === 0;
+  return { view, backend, inspect: { prompt, ...numbers }, reward, notices, pending, regenerate, fixes };
 }
 
 /** Quote a value when it would not read as one word; cut a pasted essay short. */
@@ -122,3 +144,9 @@ function shown(value: string): string {
 /** 'Link value ignored: g=100 (group size must be a whole number from 1 to 16), used 4'. */
 export const formatNotice = (n: LinkNotice): string =>
   `Link value ignored: ${n.key}=${shown(n.given)} (${n.reason}), used ${shown(n.used)}`;
+
+/** 'Link value waits for its model: topk=100 is checked once M is open (…), 0 until then'. */
+export const formatPending = (p: PendingLinkValue): string =>
+  `Link value waits for its model: ${p.key}=${shown(p.given)} is checked once ${p.model} is open (${
+    p.setting === 'topK' ? `the tiny model's top-k stops at ${NUMBER_RULES.topK.max}` : 'the tiny model knows only ShapesWorld words'
+  }), ${shown(p.used)} until then`;
