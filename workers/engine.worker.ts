@@ -204,8 +204,8 @@ const engine: EngineApi = {
   },
   requestJob: async (request) => requestJob(request),
   exportAdapter: () => serial(exportAdapter),
-  importAdapter: (files) => serial(async () => {
-    await importAdapter(files);
+  importAdapter: (files, origin) => serial(async () => {
+    await importAdapter(files, origin);
     return modelInfo();
   }),
   clearAdapter: () => serial(async () => {

@@ -86,11 +86,20 @@ export interface AdapterInfo {
   readonly alpha: number;
   readonly targets: readonly string[];
   readonly params: number;
-  readonly source: 'trained' | 'uploaded';
+  /** Trained in this tab, uploaded as files, a kept run's (reopened), or one the site ships. */
+  readonly source: AdapterOrigin['source'] | 'trained';
+  /** The run's or shipped adapter's name (null for a trained or uploaded one). */
+  readonly label: string | null;
   /** GvU steps behind a trained adapter. */
   readonly step: number | null;
   /** What the upload check found odd but loadable (e.g. weights far larger than training makes). */
   readonly warnings: readonly string[];
+}
+
+/** Where an imported adapter comes from, so the views name it (all go through the same checks). */
+export interface AdapterOrigin {
+  readonly source: 'uploaded' | 'run' | 'shipped';
+  readonly label?: string;
 }
 
 export interface ModelInfo {
@@ -207,6 +216,8 @@ export interface CompareGrid {
   readonly seeds: readonly number[];
   readonly base: readonly Uint8Array[]; // prompt-major, seeds.length per prompt
   readonly adapter: readonly Uint8Array[];
+  /** ShapesEval's verdict per image, in the same order (null: the prompt has no spec); absent in grids kept before it existed. */
+  readonly pass?: { readonly base: readonly (boolean | null)[]; readonly adapter: readonly (boolean | null)[] };
 }
 
 export interface BatchItem {
@@ -287,7 +298,7 @@ export interface PlaygroundApi {
    */
   requestJob(request: JobRequest): Promise<void>;
   exportAdapter(): Promise<AdapterFilesData>;
-  importAdapter(files: Partial<AdapterFilesData>): Promise<ModelInfo>;
+  importAdapter(files: Partial<AdapterFilesData>, origin?: AdapterOrigin): Promise<ModelInfo>;
   clearAdapter(): Promise<ModelInfo>;
   timings(): Promise<OpTiming[]>;
   /** Test hook (dev server only): kill the worker with an uncaught error, as a crash would. */

@@ -2,7 +2,7 @@
 // the core codec; a bad file is an InputError from decodeAdapter naming the field or tensor.
 import { decodeAdapter, encodeAdapter } from '../../src/core/model/adapter.ts';
 import { InputError } from '../../src/core/errors.ts';
-import type { AdapterFilesData } from '../engineApi.ts';
+import type { AdapterFilesData, AdapterOrigin } from '../engineApi.ts';
 import { currentAdapter, loadModel, setAdapter } from './model.ts';
 
 export async function exportAdapter(): Promise<AdapterFilesData> {
@@ -12,8 +12,8 @@ export async function exportAdapter(): Promise<AdapterFilesData> {
   return encodeAdapter(m.cfg, a.lora, a.weights);
 }
 
-export async function importAdapter(files: Partial<AdapterFilesData>): Promise<void> {
+export async function importAdapter(files: Partial<AdapterFilesData>, origin: AdapterOrigin = { source: 'uploaded' }): Promise<void> {
   const m = await loadModel();
   const { lora, weights, warnings } = decodeAdapter(files, m.cfg);
-  setAdapter({ lora, weights, source: 'uploaded', step: null, warnings });
+  setAdapter({ lora, weights, source: origin.source, label: origin.label ?? null, step: null, warnings });
 }

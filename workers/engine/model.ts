@@ -19,6 +19,7 @@ interface Adapter {
   lora: LoraConfig;
   weights: Weights;
   source: AdapterInfo['source'];
+  label?: string | null;
   step: number | null;
   warnings?: readonly string[];
 }
@@ -176,7 +177,7 @@ export async function modelInfo(): Promise<ModelInfo> {
     backend,
     adapter: adapter && {
       rank: adapter.lora.rank, alpha: adapter.lora.alpha, targets: [...adapter.lora.targets],
-      params: countParams(adapter.weights), source: adapter.source, step: adapter.step, warnings: adapter.warnings ?? [],
+      params: countParams(adapter.weights), source: adapter.source, label: adapter.label ?? null, step: adapter.step, warnings: adapter.warnings ?? [],
     },
     specCount: m.specs.size,
   };

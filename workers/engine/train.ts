@@ -8,10 +8,10 @@ import {
 import { type CancelSignal, InputError } from '../../src/core/errors.ts';
 import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { createWebSession } from '../../src/core/runtime/web.ts';
-import { type Spec, UNCOND_PROMPT, promptIds, renderTokens } from '../../src/core/world/index.ts';
+import { type Spec, UNCOND_PROMPT, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { CompareGrid, SamplingSettings, TrainEvent, TrainRequest, TrainStatus } from '../engineApi.ts';
 import { basePolicy, currentBackend, generationSessions, loadModel, policy, setAdapter } from './model.ts';
-import { normalisePrompt } from './inspect.ts';
+import { normalisePrompt, verdictFor } from './inspect.ts';
 
 /** Defaults for a run in a browser tab: small, so a step takes seconds on WASM. */
 export const TAB_DEFAULTS: Partial<GvuConfig> = {
@@ -86,5 +86,8 @@ export async function compare(
   };
   const base = await draw(await basePolicy(p.lora));
   const adapter = p.isBase ? base : await draw(p.weights);
-  return { prompts: texts, seeds, base, adapter };
+  // The judge's verdict per image, so the grid says which side draws the prompt (null: no spec).
+  const specs = texts.map((t) => lookupSpec(t, m.specs).spec);
+  const judged = (images: readonly Uint8Array[]) => images.map((im, i) => verdictFor(im, specs[Math.floor(i / seeds.length)])?.pass ?? null);
+  return { prompts: texts, seeds, base, adapter, pass: { base: judged(base), adapter: judged(adapter) } };
 }

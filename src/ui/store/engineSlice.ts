@@ -1,7 +1,7 @@
 // The engine: backend probe, the loaded model, backend choice, adapter, timings, and what to do
 // when the worker dies (restart, optionally on WASM) without losing finished results.
 import type {
-  AdapterFilesData, BackendProbe, ModelInfo, OpTiming, ProbeGraphResult, WebBackend,
+  AdapterFilesData, AdapterOrigin, BackendProbe, ModelInfo, OpTiming, ProbeGraphResult, WebBackend,
 } from '../../../workers/engineApi.ts';
 import { InputError } from '../../core/errors.ts';
 import { isZipName, unzipAdapter, zipAdapter } from '../../core/io/adapterZip.ts';
@@ -35,6 +35,8 @@ export interface EngineSlice {
   readonly adapterError: string | null;
   /** The last adapter exported or imported, kept here so a restarted worker gets it back. */
   readonly adapterSnapshot: AdapterFilesData | null;
+  /** Where that adapter came from, so a restarted worker names it as before. */
+  readonly adapterOrigin: AdapterOrigin | null;
 
   setView(view: View): void;
   /** Probe backends, load the model, pick the backend. Called once at start and after a restart. */
@@ -44,6 +46,12 @@ export interface EngineSlice {
   refreshTimings(): Promise<void>;
   restart(backend?: WebBackend): Promise<void>;
   importAdapter(files: readonly File[]): Promise<void>;
+  /**
+   * Make checked adapter files the engine's (an upload, a reopened run, a shipped adapter): the same
+   * checks, the same backend switch under 'auto', the snapshot a restart restores. Throws what the
+   * engine refused.
+   */
+  applyAdapter(data: Partial<AdapterFilesData>, origin: AdapterOrigin, runId: string | null): Promise<void>;
   downloadAdapter(): Promise<void>;
   clearAdapter(): Promise<void>;
   /** Internal: route an engine error to the failure banner or return its text. */
@@ -103,6 +111,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
     busy: null,
     adapterError: null,
     adapterSnapshot: null,
+    adapterOrigin: null,
 
     setView(view) {
       set({ view });
@@ -123,7 +132,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
       try {
         let model = await callEngine((e) => e.loadModel());
         const snap = get().adapterSnapshot;
-        if (snap && !model.adapter) model = await callEngine((e) => e.importAdapter(snap));
+        if (snap && !model.adapter) model = await callEngine((e) => e.importAdapter(snap, get().adapterOrigin ?? undefined));
         const want = resolveBackend(get().backendChoice, get().probe, Boolean(model.adapter));
         if (model.backend !== want) model = await callEngine((e) => e.setBackend(want));
         set({ model, modelError: null });
@@ -186,14 +195,17 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
     async importAdapter(files) {
       set({ adapterError: null });
       try {
-        const data = await adapterFromUploads(files);
-        const model = await callEngine((e) => e.importAdapter(data));
-        set({ model, adapterSnapshot: data as AdapterFilesData, adapterRunId: null });
-        const want = resolveBackend(get().backendChoice, get().probe, true);
-        if (want !== model.backend) set({ model: await callEngine((e) => e.setBackend(want)) });
+        await get().applyAdapter(await adapterFromUploads(files), { source: 'uploaded' }, null);
       } catch (err) {
         set({ adapterError: get().engineError(err) });
       }
+    },
+
+    async applyAdapter(data, origin, runId) {
+      const model = await callEngine((e) => e.importAdapter(data, origin));
+      set({ model, adapterSnapshot: data as AdapterFilesData, adapterOrigin: origin, adapterRunId: runId });
+      const want = resolveBackend(get().backendChoice, get().probe, true);
+      if (want !== model.backend) set({ model: await callEngine((e) => e.setBackend(want)) });
     },
 
     async downloadAdapter() {
@@ -211,7 +223,7 @@ export const createEngineSlice: Slice<EngineSlice> = (set, get) => {
     async clearAdapter() {
       try {
         const model = await callEngine((e) => e.clearAdapter());
-        set({ model, adapterSnapshot: null, adapterRunId: null });
+        set({ model, adapterSnapshot: null, adapterOrigin: null, adapterRunId: null });
       } catch (err) {
         set({ adapterError: get().engineError(err) });
       }

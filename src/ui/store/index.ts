@@ -7,6 +7,7 @@ import { createEngineModelSlice } from './engineModelSlice.ts';
 import { createInspectSlice } from './inspectSlice.ts';
 import { createModelFilesSlice } from './modelFilesSlice.ts';
 import { createRunsSlice } from './runsSlice.ts';
+import { createShippedAdapterSlice } from './shippedAdapterSlice.ts';
 import { createTrainSlice } from './trainSlice.ts';
 import type { Store } from './types.ts';
 
@@ -21,4 +22,5 @@ export const useStore = create<Store>()((...a) => ({
   ...createBatchDetailSlice(...a),
   ...createModelFilesSlice(...a),
   ...createEngineModelSlice(...a),
+  ...createShippedAdapterSlice(...a),
 }));

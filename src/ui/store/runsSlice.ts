@@ -171,10 +171,7 @@ export const createRunsSlice: Slice<RunsSlice> = (set, get) => {
           trainConfig: { ...s.trainConfig, ...form }, trainProblems: {},
         }));
         // Its adapter becomes the engine's, so the grid, Inspect and Batch use the run's weights.
-        if (adapter) {
-          const model = await callEngine((e) => e.importAdapter(adapter));
-          set({ model, adapterSnapshot: adapter, adapterRunId: id });
-        }
+        if (adapter) await get().applyAdapter(adapter, { source: 'run', label: run.name }, id);
       } catch (err) {
         failed(err);
       }

@@ -68,7 +68,8 @@ export interface TrainSlice {
   pauseTraining(): Promise<void>;
   resumeTraining(): Promise<void>;
   stopTraining(): Promise<void>;
-  refreshGrid(): Promise<void>;
+  /** Draw the before/after grid: the run's prompts and seeds, or those given (the shipped adapter's test prompts). */
+  refreshGrid(set?: { readonly prompts: readonly string[]; readonly seeds: readonly number[] }): Promise<void>;
   /** One click: preset prompts, a short run. */
   startDemo(): Promise<void>;
 }
@@ -129,7 +130,7 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
       // with the run, so a later run never takes it away.
       if (model.adapter) {
         adapter = await callEngine((e) => e.exportAdapter());
-        set({ adapterSnapshot: adapter });
+        set({ adapterSnapshot: adapter, adapterOrigin: null });
       }
     } catch { /* a dead worker is reported by the failure banner */ }
     await get().endRun(get().trainStatus, adapter, get().model?.adapter?.step ?? null);
@@ -230,11 +231,11 @@ export const createTrainSlice: Slice<TrainSlice> = (set, get) => {
       await get().pauseTraining();
     },
 
-    async refreshGrid() {
+    async refreshGrid(given) {
       if (get().busy) return;
       set({ gridLoading: true });
       try {
-        const { prompts, seeds } = get().trainPrompts.grid ?? { prompts: GRID_PROMPTS, seeds: GRID_SEEDS };
+        const { prompts, seeds } = given ?? get().trainPrompts.grid ?? { prompts: GRID_PROMPTS, seeds: GRID_SEEDS };
         const grid = await callEngine((e) => e.compare([...prompts], [...seeds], GRID_SAMPLING));
         set({ grid });
       } catch (err) {

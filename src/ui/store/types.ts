@@ -8,6 +8,7 @@ import type { BatchSlice } from './batchSlice.ts';
 import type { BatchDetailSlice } from './batchDetailSlice.ts';
 import type { ModelFilesSlice } from './modelFilesSlice.ts';
 import type { EngineModelSlice } from './engineModelSlice.ts';
+import type { ShippedAdapterSlice } from './shippedAdapterSlice.ts';
 
-export type Store = EngineSlice & InspectSlice & TrainSlice & RunsSlice & BatchSlice & BatchDetailSlice & ModelFilesSlice & EngineModelSlice;
+export type Store = EngineSlice & InspectSlice & TrainSlice & RunsSlice & BatchSlice & BatchDetailSlice & ModelFilesSlice & EngineModelSlice & ShippedAdapterSlice;
 export type Slice<T> = StateCreator<Store, [], [], T>;

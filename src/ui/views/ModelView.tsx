@@ -6,6 +6,7 @@ import { OpenModelPanel } from '../components/OpenModelPanel.tsx';
 import { ProbeRunCard } from '../ProbeRunCard.tsx';
 import { useStore } from '../store/index.ts';
 import { resolveBackend } from '../store/engineSlice.ts';
+import { adapterOrigin } from '../adapterOrigin.ts';
 
 export function ModelView() {
   // The probe graphs run only on request (their Run buttons): they hold the engine for seconds to a
@@ -55,7 +56,7 @@ function ModelCard() {
         <dt>Prompts with a spec</dt><dd>{model.specCount}</dd>
         <dt>Adapter</dt>
         <dd data-testid="adapter-info">
-          {a ? `LoRA r=${a.rank} α=${a.alpha}, ${a.params.toLocaleString()} params, ${a.source}${a.step !== null ? ` (step ${a.step})` : ''}` : 'none (base model)'}
+          {a ? `LoRA r=${a.rank} α=${a.alpha}, ${a.params.toLocaleString()} params, ${adapterOrigin(a)}` : 'none (base model)'}
         </dd>
       </dl>
     </article>

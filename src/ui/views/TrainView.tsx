@@ -2,6 +2,8 @@
 // any kept runs), a fixed-seed before/after grid, the adapter (download / upload in the PEFT
 // layout), and the runs kept in IndexedDB with their comparison.
 import { useShallow } from 'zustand/react/shallow';
+import type { CompareGrid } from '../../../workers/engineApi.ts';
+import { adapterOrigin } from '../adapterOrigin.ts';
 import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
 import { TRAIN_SETTING_RULES } from '../../core/gvu/trainSettings.ts';
 import { formatProblem } from '../../core/io/promptSet.ts';
@@ -12,6 +14,7 @@ import { GVU_PRESETS, GVU_PRESET_NAMES } from '../../core/gvu/presets.ts';
 import { type TrainConfig, type TrainNumberField, presetPatch } from '../store/trainForm.ts';
 import { RunCompare } from './train/RunCompare.tsx';
 import { RunsPanel } from './train/RunsPanel.tsx';
+import { ShippedAdapter } from './train/ShippedAdapter.tsx';
 import { TrainCharts } from './train/TrainCharts.tsx';
 
 export function TrainView() {
@@ -23,6 +26,7 @@ export function TrainView() {
         <RunPanel />
       </div>
       <TrainCharts />
+      <ShippedAdapter />
       <BeforeAfter />
       <AdapterPanel />
       <RunsPanel />
@@ -213,23 +217,43 @@ function BeforeAfter() {
         </button>
       </div>
       {!grid ? <p className="muted">The same prompts and seeds through the base model and the current adapter; drawn when a run pauses or ends.</p> : (
-        <div className="compare" data-testid="compare-grid">
-          {grid.prompts.map((p, i) => (
-            <div key={p} className="compare-row">
-              <p className="compare-prompt">{p}</p>
-              {(['base', 'adapter'] as const).map((which) => (
-                <div key={which} className="compare-set">
-                  <span className="compare-label">{which === 'base' ? 'base' : 'adapter'}</span>
-                  {grid.seeds.map((seed, k) => (
-                    <PixelImage key={seed} pixels={grid[which][i * grid.seeds.length + k]} size={72} label={`${which}, ${p}, seed ${seed}`} />
-                  ))}
-                </div>
-              ))}
-            </div>
-          ))}
-        </div>
+        <>
+          {grid.pass && <PassCounts pass={grid.pass} />}
+          <div className="compare" data-testid="compare-grid">
+            {grid.prompts.map((p, i) => (
+              <div key={p} className="compare-row">
+                <p className="compare-prompt">{p}</p>
+                {(['base', 'adapter'] as const).map((which) => (
+                  <div key={which} className="compare-set">
+                    <span className="compare-label">{which === 'base' ? 'base' : 'adapter'}</span>
+                    {grid.seeds.map((seed, k) => {
+                      const j = i * grid.seeds.length + k;
+                      const pass = grid.pass?.[which][j] ?? null;
+                      return (
+                        <span key={seed} className="compare-cell" data-pass={pass ?? undefined}>
+                          <PixelImage pixels={grid[which][j]} size={72} label={`${which}, ${p}, seed ${seed}${pass === null ? '' : pass ? ', passes' : ', fails'}`} />
+                          {pass !== null && <span className={`compare-verdict ${pass ? 'pass' : 'fail'}`} aria-hidden>{pass ? '✓' : '✗'}</span>}
+                        </span>
+                      );
+                    })}
+                  </div>
+                ))}
+              </div>
+            ))}
+          </div>
+        </>
       )}
     </section>
+  );
+}
+
+/** How many images of each side the judge passes (prompts without a spec are left out). */
+function PassCounts({ pass }: { pass: NonNullable<CompareGrid['pass']> }) {
+  const count = (v: readonly (boolean | null)[]) => `${v.filter((x) => x === true).length}/${v.filter((x) => x !== null).length}`;
+  return (
+    <p className="muted" data-testid="grid-pass" data-base={count(pass.base)} data-adapter={count(pass.adapter)}>
+      Judge passes: base <strong>{count(pass.base)}</strong> · adapter <strong>{count(pass.adapter)}</strong>
+    </p>
   );
 }
 
@@ -243,7 +267,7 @@ function AdapterPanel() {
     <section className="panel">
       <h2>Adapter</h2>
       <p data-testid="adapter-summary">
-        {adapter ? `LoRA r=${adapter.rank}, α=${adapter.alpha}, ${adapter.params.toLocaleString()} parameters, ${adapter.source}${adapter.step !== null ? ` at step ${adapter.step}` : ''}.` : 'No adapter: the base model generates.'}
+        {adapter ? `LoRA r=${adapter.rank}, α=${adapter.alpha}, ${adapter.params.toLocaleString()} parameters, ${adapterOrigin(adapter)}.` : 'No adapter: the base model generates.'}
       </p>
       {adapter && fromRun && <p className="muted" data-testid="adapter-run">The adapter of run <strong>{fromRun}</strong> (Runs below).</p>}
       {adapter?.warnings.map((w) => <p key={w} className="note" role="status" data-testid="adapter-warning">Warning: {w}</p>)}
@@ -256,7 +280,7 @@ function AdapterPanel() {
           <input type="file" multiple accept=".zip,.json,.safetensors" data-testid="adapter-upload" disabled={Boolean(busy)}
             onChange={(e) => void a.up([...(e.target.files ?? [])])} />
         </label>
-        <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.clear()}>Remove adapter</button>
+        <button type="button" disabled={!adapter || Boolean(busy)} onClick={() => void a.clear()} data-testid="adapter-remove">Remove adapter</button>
       </div>
       {error && <p className="error-text" role="alert" data-testid="adapter-error">{error}</p>}
     </section>
