@@ -10,6 +10,7 @@ import type { ModelFamily } from '../../src/core/families/family.ts';
 import { janusFamily } from '../../src/core/families/janus/family.ts';
 import { type ModelFolder, filePath } from '../../src/core/families/janus/folder.ts';
 import { type DtypeChoice, DTYPE_SUFFIX, JANUS_GRAPHS, type JanusDtype, type JanusGraph } from '../../src/core/families/janus/graphFiles.ts';
+import { withGraphFallback } from '../../src/core/families/janus/graphFallback.ts';
 import { type JanusSessionFactory, loadJanus } from '../../src/core/families/janus/load.ts';
 import { type WebBackend, createWebSession } from '../../src/core/runtime/web.ts';
 import type { FamilyInfo } from '../engineApi.ts';
@@ -18,12 +19,14 @@ import { heartbeat } from './jobControl.ts';
 interface Active {
   readonly family: ModelFamily;
   readonly info: FamilyInfo;
+  /** Graphs moved to another backend since the open (graphFallback.ts), said in the view with the warnings. */
+  readonly moved: readonly string[];
 }
 
 let active: Active | null = null;
 
 export const activeFamily = (): ModelFamily | null => active?.family ?? null;
-export const activeFamilyInfo = (): FamilyInfo | null => active?.info ?? null;
+export const activeFamilyInfo = (): FamilyInfo | null => (active ? { ...active.info, warnings: [...active.info.warnings, ...active.moved] } : null);
 
 /** The files as a folder the Janus loader reads; `location` names them in every error. */
 function bytesFolder(label: string, files: ReadonlyMap<string, Uint8Array>): ModelFolder {
@@ -82,8 +85,19 @@ export async function openFamily(
     // On WebGPU the KV cache (present.*) stays in GPU buffers between decode steps: the next step
     // takes them as its past_key_values.* as they are, and only the logits come back to JS.
     const deviceOutputs = file.graph === 'language_model' ? presentNames(byPath.get('config.json')) : [];
+    if (backend === 'webgpu' && file.graph === 'prepare_inputs_embeds') {
+      // Its known WebGPU problem (empty pixel_values): WASM takes it over if WebGPU refuses it. The
+      // bytes stay referenced for that, the cost of the fallback (the graph's size in memory).
+      return withGraphFallback({
+        graph: file.graph,
+        primary: () => createWebSession(model, 'webgpu', { externalData }),
+        fallback: () => createWebSession(model, 'wasm', { externalData }),
+        onFallback: (note) => moved.push(note),
+      });
+    }
     return createWebSession(model, backend, { externalData, deviceOutputs });
   };
+  const moved: string[] = [];
   const dtypes = dtypesOfFiles([...byPath.keys()]);
   const missing = JANUS_GRAPHS.filter((g) => dtypes[g] === undefined);
   // A graph sent at no dtype: the loader falls back to its default (the export's hint, else fp32) and names that file as missing.
@@ -110,7 +124,7 @@ export async function openFamily(
     warnings: model.warnings,
   };
   const old = active;
-  active = { family, info };
+  active = { family, info, moved };
   await old?.family.release();
   return info;
 }

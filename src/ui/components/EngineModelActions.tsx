@@ -35,7 +35,7 @@ export function EngineModelActions() {
       {s.family && (
         <p className="run-status" data-testid="engine-model-active">
           <span className="badge ok">in the engine</span> {s.family.description} on {s.family.backend}, {formatBytes(s.family.bytes)}.
-          Inspect generates and scores with it, heatmaps included; Train and Batch work with the tiny model only.
+          Inspect and Batch generate and score with it, heatmaps included; Train works with the tiny model only.
           {s.family.warnings.map((w) => <span key={w} className="note"> {w}</span>)}
         </p>
       )}

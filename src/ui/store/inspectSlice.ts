@@ -164,6 +164,8 @@ export const createInspectSlice: Slice<InspectSlice> = (set, get) => {
         const rewards = group.scores.map((s) => s.reward);
         set({ group, scores: group.scores, advantages: advantagesOf(rewards), heat: null, heatMaps: {}, groupFromLink: origin === 'link' });
         void get().refreshTimings();
+        // A family's graph may have moved backend during the run (graphFallback.ts): the Model view says so.
+        if (family()) void callEngine((e) => e.modelInfo()).then((model) => set({ model }), () => {});
       } catch (err) {
         if (err instanceof Error && err.name === 'AbortError') {
           set({ inspectNotice: `Cancelled at ${Math.round(get().progress * 100)}% of the image tokens${get().group ? '; the previous group is kept' : ''}.` });
