@@ -97,7 +97,7 @@ const close = (a: number, b: number) => Math.abs(Math.log(a) - Math.log(b)) < 1e
 async function openByUrl(path: string, dtype = 'fp32'): Promise<void> {
   const { page } = app;
   await page.getByTestId('tab-model').click();
-  // The dtype first: after a folder pick, a new dtype re-resolves that folder and empties the URL field.
+  // The dtype first: a new dtype re-resolves what is listed (a folder picked by an earlier test), not the typed URL.
   await page.getByTestId('model-dtype').selectOption(dtype);
   await page.getByTestId('model-input').fill(path);
   await page.getByTestId('model-list').click();

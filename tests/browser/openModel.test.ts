@@ -322,6 +322,36 @@ describe('the Janus fixture (npm run make:fixture) through the same code', () =>
     await page.getByTestId('model-files-ready').filter({ hasText: 'folder openmodel-janus-tiny: every file is on disk' }).waitFor({ timeout: 10_000 });
     expect(await page.locator('[data-cached="local"]').count()).toBe(written.length);
   });
+
+  test('a dtype change re-reads what is listed (the folder, then a URL), never a URL typed since, and keeps the typed text', async () => {
+    const { page } = app;
+    // The dropped folder is listed; a URL typed since is not listed until List is pressed.
+    await expect(page.getByTestId('model-listed').innerText()).resolves.toBe('Listed: folder openmodel-janus-tiny');
+    await page.getByTestId('model-input').fill('someone/typed-not-listed');
+    await page.getByTestId('model-dtype').selectOption('q4');
+    await phase('error');
+    expect(await page.getByTestId('model-files-error').innerText()).toMatch(/^folder openmodel-janus-tiny has no onnx\/.*_q4\.onnx/);
+    expect(await page.getByTestId('model-input').inputValue(), 'the typed URL is kept').toBe('someone/typed-not-listed');
+    await page.getByTestId('model-dtype').selectOption('fp32');
+    await phase('ready');
+    await expect(page.getByTestId('model-listed').innerText()).resolves.toBe('Listed: folder openmodel-janus-tiny');
+    expect(await page.locator('[data-cached="local"]').count()).toBe(written.length);
+    expect(await page.getByTestId('model-input').inputValue()).toBe('someone/typed-not-listed');
+    // Now a URL is listed: a dtype change lists that URL again, not the text typed after it.
+    await page.getByTestId('model-input').fill(JANUS_PATH);
+    await page.getByTestId('model-list').click();
+    await phase('ready'); // fetched by the first test of this block
+    await expect(page.getByTestId('model-listed').innerText()).resolves.toBe(`Listed: ${JANUS_PATH}`);
+    await page.getByTestId('model-input').fill('someone/else');
+    await page.getByTestId('model-dtype').selectOption('q4');
+    await phase('error');
+    expect(await page.getByTestId('model-files-error').innerText()).toContain(`${app.url}${JANUS_PATH}onnx/gen_head_q4.onnx`);
+    await page.getByTestId('model-dtype').selectOption('fp32');
+    await phase('ready');
+    await expect(page.getByTestId('model-listed').innerText()).resolves.toBe(`Listed: ${JANUS_PATH}`);
+    expect(await page.getByTestId('model-input').inputValue()).toBe('someone/else');
+    await screenshot(app, 'open-model-listed', { fullPage: false });
+  });
 });
 
 

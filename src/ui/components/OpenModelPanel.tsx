@@ -71,12 +71,21 @@ export function OpenModelPanel() {
       {s.phase === 'listing' && <p className="hint">Listing files and sizes…</p>}
       {s.error && <p className="error-text" role="alert" data-testid="model-files-error">{s.error}</p>}
       {s.note && <p className="note" data-testid="model-files-note">{s.note}</p>}
+      <ListedLine />
       <FileTable />
       <Actions />
       <EngineModelActions />
       <StorageLine />
     </section>
   );
+}
+
+/** Which model the table lists (a URL or a folder): the URL field may hold another, typed and not listed yet. */
+function ListedLine() {
+  const { plan, source, entries } = useStore(useShallow((st) => ({ plan: st.modelFiles.plan, source: st.modelFiles.source, entries: st.modelFiles.entries })));
+  const label = plan?.location.label ?? source?.label;
+  if (!label || entries.length === 0) return null;
+  return <p className="hint" data-testid="model-listed">Listed: <span className="mono">{label}</span></p>;
 }
 
 function FileTable() {

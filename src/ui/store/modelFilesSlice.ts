@@ -7,7 +7,7 @@ import { cachedUnder, forgetModel, storageEstimate, type StorageEstimateInfo } f
 import { filesFromDrop } from '../../core/modelFiles/droppedFolder.ts';
 import { type FolderFile, filesFromDirectoryInput, folderSource } from '../../core/modelFiles/folderSource.ts';
 import { DTYPE_CHOICES, type DtypeChoice, type GraphDtypes, graphDtypes, isDtypeChoice } from '../../core/modelFiles/layout.ts';
-import { SUGGESTED_MODEL, parseModelLocation } from '../../core/modelFiles/location.ts';
+import { type ModelLocation, SUGGESTED_MODEL, parseModelLocation } from '../../core/modelFiles/location.ts';
 import { RateMeter } from '../../core/modelFiles/progress.ts';
 import { type RemotePlan, cachedSource, fetchMissing, planRemoteModel } from '../../core/modelFiles/remoteModel.ts';
 import type { ModelFileEntry, ModelFileSource } from '../../core/modelFiles/source.ts';
@@ -103,12 +103,14 @@ export const createModelFilesSlice: Slice<ModelFilesSlice> = (set, get) => {
   // The last folder opened, so a new dtype re-resolves it without asking for the folder again.
   let folder: { name: string; files: FolderFile[] } | null = null;
 
-  const openFolder = async (name: string, files: FolderFile[]) => {
+  // A dtype change re-resolves what is listed (repick false) and leaves the URL field as the user left it.
+  const openFolder = async (name: string, files: FolderFile[], repick = true) => {
     // The controller also marks which listing is current: a later list or folder aborts this one.
     controller?.abort();
     controller = new AbortController();
     const { signal } = controller;
     folder = { name, files };
+    lastLocation = null;
     patch({ phase: 'listing', error: null, note: null, confirming: false, plan: null, source: null, progress: {} });
     try {
       const source = await folderSource(name, files, dtypesNow());
@@ -116,9 +118,37 @@ export const createModelFilesSlice: Slice<ModelFilesSlice> = (set, get) => {
       if (signal.aborted) return;
       // A local folder cannot be shared by link.
       writeUrl({ model: null });
-      patch({ phase: 'ready', source, entries, input: '', cachedBytes: 0 });
+      patch({ phase: 'ready', source, entries, cachedBytes: 0, ...(repick ? { input: '' } : {}) });
     } catch (err) {
       if (!signal.aborted) patch({ phase: 'error', error: message(err), entries: [] });
+    }
+  };
+
+  /** List a model by id/URL: its files and sizes for the dtype, cache first. */
+  // The last id/URL listed (even if that listing failed, e.g. at a dtype the folder lacks): what a dtype change lists again.
+  let lastLocation: ModelLocation | null = null;
+  const listLocation = async (where: () => ModelLocation) => {
+    controller?.abort();
+    controller = new AbortController();
+    const { signal } = controller;
+    folder = null;
+    patch({ phase: 'listing', error: null, note: null, confirming: false, plan: null, source: null, entries: [], progress: {} });
+    let loc: ModelLocation;
+    try {
+      loc = where(); // may be lastLocation itself
+    } catch (err) {
+      lastLocation = null; // the typed text is no location: nothing listed to go back to
+      patch({ phase: 'error', error: message(err) });
+      return;
+    }
+    lastLocation = loc;
+    try {
+      const plan = await planRemoteModel(loc, dtypesNow(), { signal });
+      if (signal.aborted) return;
+      writeUrl({ model: loc.label, dtype: mf().dtype === 'auto' ? null : mf().dtype });
+      await showPlan(plan);
+    } catch (err) {
+      if (!signal.aborted) patch({ phase: 'error', error: message(err) });
     }
   };
 
@@ -133,28 +163,15 @@ export const createModelFilesSlice: Slice<ModelFilesSlice> = (set, get) => {
       if (dtype === mf().dtype) return;
       patch({ dtype });
       // A listing for the old dtype would be fetched or opened by mistake: resolve it again.
+      // What is listed (a folder or a URL) is what is re-resolved, never a URL typed since and not yet listed.
       const { phase, plan, source } = mf();
       if (phase === 'fetching' || phase === 'listing') return;
-      if (plan || (phase === 'error' && !folder)) void get().listModelFiles();
-      else if (folder && (source || phase === 'error')) void openFolder(folder.name, folder.files);
+      if (plan) void listLocation(() => plan.location);
+      else if (phase === 'error' && !folder) void (lastLocation ? listLocation(() => lastLocation!) : get().listModelFiles());
+      else if (folder && (source || phase === 'error')) void openFolder(folder.name, folder.files, false);
     },
 
-    async listModelFiles() {
-      controller?.abort();
-      controller = new AbortController();
-      const { signal } = controller;
-      folder = null;
-      patch({ phase: 'listing', error: null, note: null, confirming: false, plan: null, source: null, entries: [], progress: {} });
-      try {
-        const loc = parseModelLocation(mf().input, location.origin);
-        const plan = await planRemoteModel(loc, dtypesNow(), { signal });
-        if (signal.aborted) return;
-        writeUrl({ model: loc.label, dtype: mf().dtype === 'auto' ? null : mf().dtype });
-        await showPlan(plan);
-      } catch (err) {
-        if (!signal.aborted) patch({ phase: 'error', error: message(err) });
-      }
-    },
+    listModelFiles: () => listLocation(() => parseModelLocation(mf().input, location.origin)),
 
     async openLinkedModel() {
       if (linkOpened || readUrl().get('model') === null) return;
