@@ -13,6 +13,7 @@ import { buildLanguageModelGraph } from './decoder.ts';
 import { buildGenImgEmbedsGraph, buildPrepareInputsEmbedsGraph } from './embedGraphs.ts';
 import { serializeWithExternalData } from './externalData.ts';
 import { fp16Variant } from './fp16Variant.ts';
+import { q4Variant } from './q4Variant.ts';
 import { float32ToHalf } from '../../core/float16.ts';
 import { buildGenHeadGraph, buildImageDecodeGraph, buildLmHeadGraph } from './headGraphs.ts';
 import { JANUS_TINY, type JanusTiny } from './sizes.ts';
@@ -33,9 +34,11 @@ const BUILDERS: Record<JanusGraphName, (s: JanusTiny) => Graph> = {
 
 /**
  * Write the fixture into `dir` (created if needed); returns the files written, relative to dir.
- * `fp16` adds onnx/{graph}_fp16.onnx beside the fp32 graphs (fp16Variant.ts).
+ * `fp16` adds onnx/{graph}_fp16.onnx beside the fp32 graphs (fp16Variant.ts). `q4` adds
+ * onnx/{graph}_q4.onnx (MatMulNBits, q4Variant.ts); `q4: 'dequantised'` writes there instead the
+ * same graphs with plain MatMuls on the dequantised weights, the reference the q4 files are checked against.
  */
-export function writeJanusFixture(dir: string, s: JanusTiny = JANUS_TINY, opts: { fp16?: boolean } = {}): string[] {
+export function writeJanusFixture(dir: string, s: JanusTiny = JANUS_TINY, opts: { fp16?: boolean; q4?: boolean | 'dequantised' } = {}): string[] {
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const files: [string, string | Uint8Array][] = [
     ['config.json', configJson(s)],
@@ -56,6 +59,10 @@ export function writeJanusFixture(dir: string, s: JanusTiny = JANUS_TINY, opts: 
       files.push([`onnx/${name}.onnx`, serializeModel(graph, doc)]);
     }
     if (opts.fp16) files.push([`onnx/${name}_fp16.onnx`, fp16Variant(serializeModel(graph, `${doc}, fp16`), float32ToHalf)]);
+    if (opts.q4) {
+      const v = q4Variant(serializeModel(graph, `${doc}, q4`));
+      files.push([`onnx/${name}_q4.onnx`, opts.q4 === 'dequantised' ? v.dequantised : v.q4]);
+    }
   }
   for (const [name, content] of files) writeFileSync(join(dir, name), content);
   return files.map(([name]) => name);
