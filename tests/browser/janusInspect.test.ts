@@ -369,5 +369,9 @@ describe('the Janus fixture in the engine (WebGPU, SwiftShader here)', () => {
     const shown = await rewardsShown();
     shown.forEach((r, i) => expect(close(r, scores[i].reward), `reward ${i}: page ${r}, node ${scores[i].reward}`).toBe(true));
     await screenshot(app, 'janus-inspect-webgpu', { fullPage: false });
+    // SwiftShader's WebGPU makes and runs prepare_inputs_embeds, empty pixel_values included: no
+    // fallback to WASM was needed (graphFallback.ts would have said so here).
+    await page.getByTestId('tab-model').click();
+    expect(await page.getByTestId('engine-model-active').innerText()).not.toContain('prepare_inputs_embeds runs on');
   });
 });
