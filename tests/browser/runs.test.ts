@@ -140,7 +140,27 @@ test('after a reload the runs are listed; the first reopens with its curves and 
   const files = unzipSync(bytes);
   expect(Object.keys(files).sort()).toEqual(['adapter_config.json', 'adapter_model.safetensors']);
   expect(Buffer.compare(Buffer.from(files['adapter_model.safetensors']), Buffer.from(firstAdapter)), 'the adapter as trained').toBe(0);
+  // The engine names the adapter by its run (not "uploaded"), in the Train and the Model view.
+  expect(await page.getByTestId('adapter-summary').innerText()).toMatch(new RegExp(`, from the kept run ${runName.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.$`));
   await screenshot(app, 'train-reopened');
+
+  // Reopening (the other run) under backend 'auto' picks the backend an upload picks: WebGPU on a
+  // hardware adapter, else WASM (headless Chromium here has SwiftShader or none: WASM).
+  await page.getByTestId('adapter-remove').click();
+  await page.waitForFunction(() => /No adapter/.test(document.querySelector('[data-testid="adapter-summary"]')?.textContent ?? ''), null, { timeout: 30_000 });
+  await page.getByTestId('tab-model').click();
+  await page.getByTestId('backend-choice-auto').check();
+  await page.waitForFunction(() => document.querySelector('[data-testid="current-backend"]')?.textContent === 'wasm', null, { timeout: 30_000 });
+  const gpu = await page.locator('.badge').filter({ hasText: /software adapter|available|unavailable/ }).first().innerText();
+  await page.getByTestId('tab-train').click();
+  const other = page.locator(`[data-testid="run-row"]:not([data-run-id="${firstRunId}"])`);
+  await other.getByTestId('run-open').click();
+  await page.waitForFunction(() => /from the kept run/.test(document.querySelector('[data-testid="adapter-summary"]')?.textContent ?? ''), null, { timeout: 30_000 });
+  await page.getByTestId('tab-model').click();
+  expect(await page.getByTestId('adapter-info').innerText()).toMatch(/from the kept run/);
+  expect(await page.getByTestId('current-backend').innerText()).toBe(gpu === 'available' ? 'webgpu' : 'wasm');
+  await page.getByTestId('backend-choice-wasm').check();
+  await page.getByTestId('tab-train').click();
 });
 
 test('a run folder written by the CLI imports with its curves, validation and adapter; rename and delete last across a reload', async () => {
@@ -190,7 +210,8 @@ test('a run folder written by the CLI imports with its curves, validation and ad
 
 test('a paused run is stopped, not lost, when a new run starts', async () => {
   const { page } = app;
-  for (const [k, v] of [['steps', '3'], ['promptsPerStep', '1'], ['groupSize', '2'], ['evalEvery', '10']] as const) {
+  // 20 steps: at 0.3 s a step a 3-step run could finish before the pause lands.
+  for (const [k, v] of [['steps', '20'], ['promptsPerStep', '1'], ['groupSize', '2'], ['evalEvery', '10']] as const) {
     await page.getByTestId(`train-${k}`).fill(v);
   }
   await page.getByTestId('train-start').click();
