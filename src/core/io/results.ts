@@ -79,7 +79,8 @@ export function parseResultsCsv(text: string, fileName: string): ScoredRow[] {
   const parsed = Papa.parse<Record<string, string>>(text.replace(/^\uFEFF/, ''), { header: true, skipEmptyLines: true });
   const bad = parsed.errors[0];
   if (bad) throw new InputError(`${fileName}: row ${(bad.row ?? 0) + 1}: CSV: ${bad.message}`);
-  const missing = RESULT_CSV_COLUMNS.filter((c) => !parsed.meta.fields?.includes(c));
+  // cfg_scale came later: exports without it were all sampled without guidance (1).
+  const missing = RESULT_CSV_COLUMNS.filter((c) => c !== 'cfg_scale' && !parsed.meta.fields?.includes(c));
   if (missing.length > 0) throw new InputError(`${fileName}: missing result columns ${missing.join(', ')}`);
   // A cell that is not a number stays a string, so the error shows what was there.
   const num = (s: string): number | string => (s.trim() !== '' && Number.isFinite(Number(s)) ? Number(s) : s);
@@ -88,7 +89,7 @@ export function parseResultsCsv(text: string, fileName: string): ScoredRow[] {
     const reasons = restoreCsvCell(f.judge_reasons);
     return toScoredRow({
       line: num(f.line), prompt: restoreCsvCell(f.prompt), tag: f.tag === '' ? null : restoreCsvCell(f.tag), seed: num(f.seed), imageIndex: num(f.image_index),
-      cfgScale: num(f.cfg_scale),
+      cfgScale: f.cfg_scale === undefined ? 1 : num(f.cfg_scale),
       reward: num(f.reward), lowestWord: restoreCsvCell(f.lowest_word), lowestP: num(f.lowest_p),
       judgePass: unbool(f.judge_pass, `${where}: judge_pass`), judgeStrictPass: unbool(f.judge_strict_pass, `${where}: judge_strict_pass`),
       judgeReasons: reasons === '' ? [] : reasons.split(REASON_SEPARATOR),
@@ -134,7 +135,7 @@ function toScoredRow(value: unknown, where: string): ScoredRow {
     tag: v.tag === null ? null : str('tag'),
     seed: int('seed'),
     imageIndex: int('imageIndex'),
-    cfgScale: finite('cfgScale'),
+    cfgScale: v.cfgScale === undefined ? 1 : finite('cfgScale'), // older exports: no guidance
     reward: finite('reward'),
     lowestWord: str('lowestWord'),
     lowestP: finite('lowestP'),

@@ -50,6 +50,13 @@ describe('resultsToCsv', () => {
     expect([row[5], row[7], row[11]]).toEqual(['0.618', '0.123', 'a:0.99 photo:0.999 of:1 two:0.5 red:0.123 circles:0.8']);
   });
 
+  it('reads an export made before the cfg_scale column as sampled without guidance (1)', () => {
+    const old = Papa.unparse(Papa.parse<string[]>(resultsToCsv(ROWS), { skipEmptyLines: true }).data.map((r) => r.slice(0, -1)));
+    expect(parseResultsCsv(old, 'old.csv').map((r) => r.cfgScale)).toEqual([1, 1, 1]);
+    const oldJsonl = ROWS.map(({ cfgScale: _cfg, ...rest }) => `${JSON.stringify(rest)}\n`).join('');
+    expect(parseResultsJsonl(oldJsonl, 'old.jsonl').map((r) => r.cfgScale)).toEqual([1, 1, 1]);
+  });
+
   it('reads back to the same rows', () => {
     expect(parseResultsCsv(resultsToCsv(ROWS), 'r.csv')).toEqual(ROWS);
     expect(parseResultsCsv(`\uFEFF${resultsToCsv(ROWS).replace(/\n(?=\d|$)/g, '\r\n')}`, 'r.csv')).toEqual(ROWS);
