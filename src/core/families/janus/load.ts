@@ -1,12 +1,12 @@
 // Open a Janus folder: configs, tokenizer, the six graphs at the chosen dtypes, and the IO contract
 // between them. Sessions come from the caller's factory (Node: a file path, so ORT reads the
 // external data itself; browser: bytes plus externalData), so this file never imports a runtime.
-import { InputError } from '../../errors.ts';
 import type { ModelSession } from '../../runtime/session.ts';
 import { type JanusConfig, readJanusConfig } from './config.ts';
 import { type JanusIO, type JanusSessions, checkContract } from './contract.ts';
 import { conformFloats } from './floatIo.ts';
-import { type ModelFolder, filePath } from './folder.ts';
+import type { ModelFolder } from './folder.ts';
+import { graphOpenError } from './openFailure.ts';
 import { type DtypeChoice, type GraphFile, JANUS_GRAPHS, type JanusGraph, resolveGraphFiles } from './graphFiles.ts';
 import { type JanusTokenizer, loadJanusTokenizer } from './tokenizer.ts';
 
@@ -41,9 +41,7 @@ export async function loadJanus(folder: ModelFolder, createSession: JanusSession
       try {
         sessions[graph] = conformFloats(await createSession(files[graph], folder)); // float16 IO (fp16, q4f16) read and fed as float32
       } catch (e) {
-        // A cut-short download is the usual cause: ORT says "protobuf parsing failed" or names an
-        // external-data offset past the end of the file.
-        throw new InputError(`${filePath(folder, files[graph].path)}: cannot open the ${graph} graph: ${(e as Error).message}`);
+        throw graphOpenError(files[graph], folder, e);
       }
     }
     const io = checkContract(cfg, files, sessions as JanusSessions);
