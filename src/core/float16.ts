@@ -1,6 +1,6 @@
 // IEEE 754 half precision as 16-bit patterns (Uint16Array): what onnxruntime takes and gives for
 // float16 tensors where the JS engine has no Float16Array (Node 20; ORT 1.30 accepts both). Only
-// the model-family glue converts: a float16 graph's inputs from float32, its outputs to float32.
+// the model-family glue (a float16 graph's inputs and outputs) and the safetensors reader (F16) convert.
 // Rounding is to nearest, ties to even, as a hardware cast does; overflow goes to infinity.
 
 const f32 = new Float32Array(1);

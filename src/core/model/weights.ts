@@ -2,6 +2,7 @@
 // header of {name: {dtype, shape, data_offsets}}, raw little-endian data). Written by hand: it is
 // a page of code and no maintained npm package for it is available here. fp16 storage is supported
 // so the shipped model stays small; tensors load as float32.
+import { fromHalfBits, toHalfBits } from '../float16.ts';
 import { type TensorData, randn, tensor } from '../tensor.ts';
 import type { ModelConfig } from './config.ts';
 import { type LoraConfig, loraShapes } from './lora.ts';
@@ -67,7 +68,7 @@ export function encodeSafetensors(tensors: Record<string, TensorData<'float32'>>
   for (const name of names) {
     const data = tensors[name].data;
     for (let i = 0; i < data.length; i++, at += bytesPer) {
-      if (dtype === 'F16') view.setUint16(at, toHalf(data[i]), true);
+      if (dtype === 'F16') view.setUint16(at, toHalfBits(data[i]), true);
       else view.setFloat32(at, data[i], true);
     }
   }
@@ -114,7 +115,7 @@ export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors'): { 
     const data = new Float32Array(count);
     for (let i = 0; i < count; i++) {
       const at = base + start + i * per;
-      data[i] = per === 2 ? fromHalf(view.getUint16(at, true)) : view.getFloat32(at, true);
+      data[i] = per === 2 ? fromHalfBits(view.getUint16(at, true)) : view.getFloat32(at, true);
     }
     tensors[name] = tensor('float32', shape, data);
   }
@@ -153,41 +154,4 @@ export function checkWeights(cfg: ModelConfig, w: Record<string, TensorData>, so
   }
   for (const k of Object.keys(w)) if (!want[k]) problems.push(`unexpected tensor ${k}`);
   if (problems.length) throw new Error(`${source}: ${problems.slice(0, 8).join('; ')}${problems.length > 8 ? ` (+${problems.length - 8} more)` : ''}`);
-}
-
-const f32 = new Float32Array(1);
-const u32 = new Uint32Array(f32.buffer);
-
-/** float32 -> IEEE half (round to nearest even). */
-export function toHalf(v: number): number {
-  f32[0] = v;
-  const x = u32[0];
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  let mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0);
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00;
-  if (e <= 0) {
-    if (e < -10) return sign;
-    mant |= 0x800000;
-    const shift = 14 - e;
-    const half = mant >>> shift;
-    const rem = mant & ((1 << shift) - 1);
-    const mid = 1 << (shift - 1);
-    return sign | (half + (rem > mid || (rem === mid && half & 1) ? 1 : 0));
-  }
-  let half = (e << 10) | (mant >>> 13);
-  const rem = mant & 0x1fff;
-  if (rem > 0x1000 || (rem === 0x1000 && half & 1)) half++; // may carry into the exponent: still right
-  return sign | half;
-}
-
-export function fromHalf(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
 }
