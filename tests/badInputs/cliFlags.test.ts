@@ -59,7 +59,7 @@ const CASES: readonly CliCase[] = [
   { name: 'a bare word among the flags', args: (d) => ['train', 'fast', `--out=${d}/fresh`],
     stderr: () => 'gvu train: unexpected argument "fast" for train; flags are written --key=value' },
   { name: 'a prompt set that is not shipped, into a run folder being resumed', args: (d) => ['train', '--prompts=nosuchset', `--out=${d}/resumed`],
-    stderr: () => 'gvu train: prompt file not found: public/data/prompts/nosuchset.jsonl (the shipped sets are pool, test, train, val)' },
+    stderr: () => 'gvu train: prompt file not found: public/data/prompts/nosuchset.jsonl (the shipped sets are demo, pool, test, train, val)' },
   { name: 'an unknown LoRA target', args: (d) => ['train', '--loraTargets=bogus', `--out=${d}/fresh`],
     stderr: () => `gvu train: lora config: unknown target "bogus"; valid: ${LORA_TARGETS.join(', ')}` },
   { name: 'a training setting out of range (checked by the trainer\'s own table, before any folder)', args: (d) => ['train', '--groupSize=1', `--out=${d}/fresh`],
