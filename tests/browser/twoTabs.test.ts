@@ -8,6 +8,7 @@ import type { Page } from 'playwright-core';
 import { type BrowserApp, recentLogs, screenshot } from './harness.ts';
 import { usePlayground, waitForModel } from './playground.ts';
 import { recordMeasurement } from './measurements.ts';
+import { batchRowKeys, batchRows } from './batchRows.ts';
 
 let app: BrowserApp;
 usePlayground('/?view=batch&backend=wasm', (a) => (app = a));
@@ -29,8 +30,9 @@ const whenStatus = (page: Page, want: string, timeout = 180_000) =>
     });
 const whenDoneAtLeast = (page: Page, n: number, timeout = 180_000) =>
   page.waitForFunction((k) => Number(document.querySelector('[data-testid="batch-status"]')?.getAttribute('data-done')) >= k, n, { timeout });
-const rowKeys = (page: Page) => page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-line')}:${e.getAttribute('data-seed')}`));
-const rowPrompts = (page: Page) => page.getByTestId('batch-row').evaluateAll((els) => els.map((e) => e.getAttribute('data-prompt')));
+// Every row, scrolled through: the table is virtualised, so the DOM holds only the rows in view.
+const rowKeys = (page: Page) => batchRowKeys(page);
+const rowPrompts = async (page: Page) => (await batchRows(page)).map((r) => r.prompt);
 
 test('a second tab watches, uploads its own job, and takes over when the owner closes', async () => {
   const a = app.page;
