@@ -3,12 +3,9 @@
 // painted grey by the test itself: heat = log p(word | intact) - log p(word | painted), so the
 // opposite sign, a wrong block or a wrong word grouping fails. The block boxes tile the image
 // for sizes that do not divide the grid, and bad block sizes and a cancel are refused by name.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { freshJanusFixture } from './fixtureFolder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openJanus } from '../../../src/cli/janusFolder.ts';
-import { writeJanusFixture } from '../../../src/cli/janusFixture/writeFixture.ts';
 import { AbortError, InputError } from '../../../src/core/errors.ts';
 import { type RgbImage, defaultOcclusionBlock } from '../../../src/core/families/family.ts';
 import { janusFamily } from '../../../src/core/families/janus/family.ts';
@@ -51,8 +48,7 @@ async function oracleWordLogp(image: RgbImage, pieces: readonly (readonly number
 }
 
 beforeAll(async () => {
-  dir = join(mkdtempSync(join(tmpdir(), 'janus-occlusion-')), 'janus-tiny');
-  writeJanusFixture(dir);
+  dir = freshJanusFixture('janus-occlusion-');
   model = await openJanus(dir);
 });
 afterAll(() => model?.release());

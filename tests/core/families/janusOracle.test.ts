@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
+import { freshJanusFixture } from './fixtureFolder.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JANUS_GRAPHS, writeJanusFixture } from '../../../src/cli/janusFixture/writeFixture.ts';
 import { JANUS_TINY, numGenTokens, numImageTokens } from '../../../src/cli/janusFixture/sizes.ts';
@@ -36,8 +37,7 @@ let dir = '';
 const sessions = {} as Record<(typeof JANUS_GRAPHS)[number], ModelSession>;
 
 beforeAll(async () => {
-  dir = join(mkdtempSync(join(tmpdir(), 'janus-oracle-')), 'janus-tiny');
-  writeJanusFixture(dir);
+  dir = freshJanusFixture('janus-oracle-');
   for (const name of JANUS_GRAPHS) sessions[name] = await createNodeSession(join(dir, 'onnx', `${name}.onnx`));
 });
 

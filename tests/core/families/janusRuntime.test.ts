@@ -4,11 +4,8 @@
 // without CFG equal the oracle's (1e-4); the decoded image matches; seeds name images; CFG mixes
 // upstream's rows as u + s (c - u); a cancel stops generation; the reward is the geometric mean of
 // the answer tokens' p, and the word strip multiplies each word's pieces.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { freshJanusFixture } from './fixtureFolder.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeJanusFixture } from '../../../src/cli/janusFixture/writeFixture.ts';
 import { openJanus } from '../../../src/cli/janusFolder.ts';
 import { decodeCodes } from '../../../src/core/families/janus/decodeImage.ts';
 import { textEmbeds } from '../../../src/core/families/janus/embeds.ts';
@@ -45,8 +42,7 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 
 beforeAll(async () => {
-  dir = join(mkdtempSync(join(tmpdir(), 'janus-runtime-')), 'janus-tiny');
-  writeJanusFixture(dir);
+  dir = freshJanusFixture('janus-runtime-');
   model = await openJanus(dir);
 });
 afterAll(() => model?.release());
