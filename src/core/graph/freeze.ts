@@ -4,6 +4,7 @@
 // tiny ops notices (docs/benchmarks.md, "Frozen weights").
 import type { TensorData } from '../tensor.ts';
 import type { Graph } from './graph.ts';
+import { subgraphReads } from './ops/control.ts';
 
 /**
  * A copy of `graph` where every input named in `values` is an initializer holding that tensor.
@@ -11,7 +12,7 @@ import type { Graph } from './graph.ts';
  * from the input's declaration is refused by name.
  */
 export function freezeInputs(graph: Graph, values: Readonly<Record<string, TensorData>>): Graph {
-  const used = new Set(graph.nodes.flatMap((n) => n.inputs).concat(graph.outputs));
+  const used = new Set(graph.nodes.flatMap((n) => [...n.inputs, ...subgraphReads(n.attrs)]).concat(graph.outputs));
   const g = graph.clone();
   g.inputs.length = 0;
   for (const name of graph.inputs) {

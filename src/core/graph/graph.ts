@@ -12,7 +12,7 @@ export interface Value {
   readonly shape: Shape;
 }
 
-export type AttrValue = number | readonly number[] | string | TensorData;
+export type AttrValue = number | readonly number[] | string | TensorData | Graph; // a Graph: a Loop's body
 export type Attrs = Readonly<Record<string, AttrValue>>;
 
 export interface Node {
@@ -29,15 +29,29 @@ export class Graph {
   readonly nodes: Node[] = [];
   readonly inputs: string[] = [];
   readonly outputs: string[] = [];
+  /** Values this graph reads from the graph enclosing it (a Loop body reads the weights so). */
+  readonly outerNames: string[] = [];
   private counter = 0;
   private readonly scalarCache = new Map<string, Value>();
 
-  constructor(readonly name: string) {}
+  /** `scope` prefixes every generated name: a subgraph's names must differ from its outer graph's (ONNX SSA). */
+  constructor(readonly name: string, readonly scope = '') {}
 
   /** A graph input; string dims are named dynamic dims ('B', 'T'). */
   input(name: string, dtype: DType, shape: Shape): Value {
     this.inputs.push(name);
     return this.define(name, dtype, shape);
+  }
+
+  /**
+   * A value of the enclosing graph, used here by its name (ONNX outer scope): inside a subgraph,
+   * nodes may only take values of the subgraph itself, so each outer value is declared once.
+   */
+  outer(v: Value): Value {
+    if (v.graph === this) throw new Error(`outer: ${v.name} already belongs to graph ${this.name}`);
+    if (this.values.has(v.name)) return this.value(v.name);
+    this.outerNames.push(v.name);
+    return this.define(v.name, v.dtype, v.shape);
   }
 
   /** An initializer: a weight or a constant stored in the model. */
@@ -110,19 +124,20 @@ export class Graph {
 
   fresh(prefix: string): string {
     let n: string;
-    do n = `${prefix}_${++this.counter}`;
+    do n = `${this.scope}${prefix}_${++this.counter}`;
     while (this.values.has(n));
     return n;
   }
 
   /** A deep-enough copy: new values bound to the copy, shared immutable tensors and nodes. */
   clone(name = this.name): Graph {
-    const g = new Graph(name);
+    const g = new Graph(name, this.scope);
     for (const [k, v] of this.values) g.values.set(k, { ...v, graph: g });
     for (const [k, t] of this.initializers) g.initializers.set(k, t);
     g.nodes.push(...this.nodes);
     g.inputs.push(...this.inputs);
     g.outputs.push(...this.outputs);
+    g.outerNames.push(...this.outerNames);
     g.counter = this.counter;
     return g;
   }

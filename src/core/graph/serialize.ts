@@ -1,7 +1,7 @@
 // Graph -> ONNX ModelProto bytes (opset 18, IR 8), through onnx-proto's generated protobuf code.
 import onnxProto, { type onnx as P } from 'onnx-proto';
 import type { TensorData } from '../tensor.ts';
-import type { AttrValue, Graph } from './graph.ts';
+import { type AttrValue, Graph } from './graph.ts';
 import { OPS } from './ops/index.ts';
 import { ONNX_DTYPE } from './onnxTypes.ts';
 import type { Shape } from './shape.ts';
@@ -29,7 +29,7 @@ function toGraphProto(graph: Graph): P.IGraphProto {
     input: graph.inputs.map(info),
     output: graph.outputs.map(info),
     initializer: [...graph.initializers].map(([name, t]) => tensorProto(name, t)),
-    node: graph.nodes.map((n) => ({
+    node: withoutOutputCopies(graph).map((n) => ({
       opType: n.op,
       name: n.name,
       input: [...n.inputs],
@@ -37,6 +37,25 @@ function toGraphProto(graph: Graph): P.IGraphProto {
       attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v, OPS[n.op].floatAttrs?.includes(k) ?? false)),
     })),
   };
+}
+
+/**
+ * The nodes, minus each Identity that only renames a computed value into a graph output
+ * (Graph.output): the producer writes the output name itself. ORT keeps such an Identity and copies
+ * the tensor on every run (a decode step's eight KV outputs: ~10 us each on this machine).
+ */
+export function withoutOutputCopies(graph: Graph): Graph['nodes'] {
+  const outputs = new Set(graph.outputs);
+  const fixed = new Set([...graph.inputs, ...graph.initializers.keys(), ...graph.outputs, ...graph.outerNames]);
+  const renamed = new Map<string, string>();
+  const kept = graph.nodes.filter((n) => {
+    const [src, dst] = [n.inputs[0], n.outputs[0]];
+    if (n.op !== 'Identity' || !outputs.has(dst) || fixed.has(src) || renamed.has(src)) return true;
+    renamed.set(src, dst);
+    return false;
+  });
+  const to = (name: string) => renamed.get(name) ?? name;
+  return kept.map((n) => ({ ...n, inputs: n.inputs.map(to), outputs: n.outputs.map(to) }));
 }
 
 function valueInfo(name: string, dtype: TensorData['dtype'], shape: Shape): P.IValueInfoProto {
@@ -62,5 +81,6 @@ function attribute(name: string, v: AttrValue, isFloat: boolean): P.IAttributePr
   if (typeof v === 'string') return { name, type: T.STRING, s: new TextEncoder().encode(v) };
   if (typeof v === 'number') return isFloat ? { name, type: T.FLOAT, f: v } : { name, type: T.INT, i: v };
   if (Array.isArray(v)) return isFloat ? { name, type: T.FLOATS, floats: [...v] } : { name, type: T.INTS, ints: [...v] };
+  if (v instanceof Graph) return { name, type: T.GRAPH, g: toGraphProto(v) };
   return { name, type: T.TENSOR, t: tensorProto('', v as TensorData) };
 }

@@ -5,6 +5,7 @@ import { layoutOps } from './layout.ts';
 import { linalgOps } from './linalg.ts';
 import { indexingOps } from './indexing.ts';
 import { reduceOps } from './reduce.ts';
+import { controlOps } from './control.ts';
 
 export const OPS: Readonly<Record<string, OpSpec>> = {
   ...elementwiseOps,
@@ -12,6 +13,7 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
   ...linalgOps,
   ...indexingOps,
   ...reduceOps,
+  ...controlOps,
 };
 
 export * from './elementwise.ts';
@@ -19,4 +21,5 @@ export * from './layout.ts';
 export * from './linalg.ts';
 export * from './indexing.ts';
 export * from './reduce.ts';
+export * from './control.ts';
 export type { OpSpec, InputGrads } from './spec.ts';

@@ -15,6 +15,9 @@ export const reduceSum = reducer('ReduceSum');
 export const reduceMean = reducer('ReduceMean');
 export const reduceMax = reducer('ReduceMax');
 export const reduceLogSumExp = reducer('ReduceLogSumExp');
+/** Index of the largest entry along `axis` (int64, axis kept); ties: the first, or with `last` the last. */
+export const argMax = (x: Value, axis: number, last = false): Value =>
+  x.graph.node('ArgMax', [x], { axis, keepdims: 1, select_last_index: last ? 1 : 0 })[0];
 /** Running sum along one axis (inclusive). */
 export const cumSum = (x: Value, axis: number): Value => x.graph.node('CumSum', [x, x.graph.const('int64', axis)])[0];
 export const softmax = (x: Value, axis = -1): Value => x.graph.node('Softmax', [x], { axis })[0];
@@ -68,6 +71,14 @@ export const reduceOps: Record<string, OpSpec> = {
     vjp: reduceRule((x, y, g, axes, keep) => mul(spread(g, x, axes, keep), exp(sub(x, spread(y, x, axes, keep))))),
   },
   ReduceProd: { infer: inferReduce },
+  // Forward only: the in-graph sampler picks tokens with it (integers carry no gradient).
+  ArgMax: {
+    infer: (ctx) => {
+      const x = one(ctx);
+      const axis = normAxis(attrInt(ctx.attrs, 'axis', 0), x.shape.length, `ArgMax ${ctx.name}`);
+      return [{ dtype: 'int64', shape: x.shape.map((d, i) => (i === axis ? 1 : d)) }];
+    },
+  },
   // Forward only: the Janus fixture counts mask positions with it (integers, no gradient).
   CumSum: { infer: (ctx) => [{ dtype: one(ctx).dtype, shape: one(ctx).shape }] },
   Softmax: {
