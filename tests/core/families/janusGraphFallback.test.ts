@@ -85,7 +85,8 @@ describe('withGraphFallback (prepare_inputs_embeds)', () => {
     // Understanding feeds one image: the primary runs it, nothing moves.
     const img = (await plain.generate({ prompt: PROMPT, seeds: [3], ...SAMPLING }))[0].image;
     const [s, p] = [await f.score({ prompt: PROMPT, images: [img] }), await plain.score({ prompt: PROMPT, images: [img] })];
-    expect(s[0].reward).toBe(p[0].reward);
+    // The primary runs unoptimised (optimize: false), the plain family lets ORT fuse LayerNorm: float32 rounding apart
+    expect(Math.abs(s[0].reward - p[0].reward)).toBeLessThan(1e-6 * Math.abs(p[0].reward) + 1e-9);
     expect(notes, 'the primary ran the image').toEqual([]);
     // Text-to-image feeds an empty image tensor: the primary fails, the fallback takes over for good.
     await expectSameAsPlain(f);

@@ -194,7 +194,9 @@ describe('buildGrpoLossGraph', () => {
     const lp = out.logp.data as Float32Array;
     lp.forEach((v, i) => expect(Math.abs(v - modelLogp.data[i]), `token ${i}`).toBeLessThan(1e-5));
     expect(out.ratio_mean.data[0]).toBeCloseTo(1, 5);
-    expect(out.kl.data[0]).toBeCloseTo(0, 9);
+    // k3 = exp(d) - d - 1 in float32 with d ~ 1e-7: zero up to float32 rounding of exp near 1 (the
+    // sampler's forward graph fuses LayerNorm, the gradient graph cannot, so d is not exactly 0)
+    expect(Math.abs(Number(out.kl.data[0]))).toBeLessThan(1e-7);
     expect(out.clip_frac.data[0]).toBe(0);
     expect(out.loss.data[0]).toBeCloseTo(-(1 + 1 - 1) / 3, 5); // -mean over tokens of A
     expect(Array.from(out['grad.lora.h0.attn.wq.A'].data as Float32Array).every((v) => v === 0)).toBe(true); // B = 0 blocks dA
