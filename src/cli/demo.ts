@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { dirname, join } from 'node:path';
 import { DEMO_CONFIG, DEMO_EVAL_GROUP_SIZE, DEMO_PROMPT_SET } from '../core/gvu/demo.ts';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
-import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts';
 import { GVU_DEFAULTS } from '../core/gvu/trainer.ts';
 import { parseRunEvals } from '../core/io/runFolder.ts';
 import type { DecodedAdapter } from '../core/model/adapter.ts';
@@ -35,7 +35,7 @@ async function passRate(cfg: ModelConfig, base: Weights, adapter: DecodedAdapter
     const samples = await sampleAndJudge(cfg, { ...base, ...adapter?.weights }, sessions, prompts, { ...GVU_SAMPLING, groupSize: g }, 0);
     return samples.filter((s) => s.pass).length / samples.length;
   } finally {
-    await Promise.all([sessions.prefill.release(), sessions.decode.release()]);
+    await releaseGenerationSessions(sessions);
   }
 }
 

@@ -9,7 +9,7 @@ import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
 import type { CategoryScore, PromptSetScore } from '../core/eval/scorePromptSet.ts';
 import { type RankingResult, measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { freezeInputs, serializeModel } from '../core/graph/index.ts';
-import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
@@ -78,7 +78,7 @@ export async function evaluatePolicy(
   }
   const u = await measureUnderstanding(cfg, policy, policyScorer, specs, { scenesPerPrompt: opts.scenesPerPrompt, seed: 7 });
   log(`understanding ${pct(u.overall)} over ${u.pairs} pairs: ${Object.entries(u.perEdit).map(([k, v]) => `${k} ${pct(v.accuracy)} (${v.total})`).join(', ')}`);
-  await Promise.all([sessions.prefill, sessions.decode, policyScorer, frozenScorer].map((x) => x.release()));
+  await Promise.all([releaseGenerationSessions(sessions), policyScorer.release(), frozenScorer.release()]);
   const tags = Object.keys(perSeed[0].byCategory) as (keyof PromptSetScore['byCategory'])[];
   const o = meanCi95(perSeed.map((s) => s.overall));
   const st = meanCi95(perSeed.map((s) => s.strictOverall));

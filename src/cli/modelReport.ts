@@ -8,7 +8,7 @@ import { freezeInputs, serializeModel } from '../core/graph/index.ts';
 import { type GenerationSettings, sampleAndJudge } from '../core/eval/generationScore.ts';
 import { measureUnderstanding } from '../core/eval/understandingRanking.ts';
 import { judge } from '../core/eval/judge.ts';
-import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import { type Weights, countParams } from '../core/model/weights.ts';
 import type { ModelConfig } from '../core/model/config.ts';
@@ -102,6 +102,6 @@ export async function smokeNumbers(cfg: ModelConfig, weights: Weights, specs: re
   const u = await measureUnderstanding(cfg, weights, scorer, subset, { scenesPerPrompt: 1, seed: 3 });
   const samples = await sampleAndJudge(cfg, weights, sessions, subset, { ...GVU_SAMPLING, groupSize: 4 }, 0);
   const gen = samples.filter((x) => x.pass).length / samples.length;
-  await Promise.all([scorer, sessions.prefill, sessions.decode].map((x) => x.release()));
+  await Promise.all([scorer.release(), releaseGenerationSessions(sessions)]);
   return { prompts: subset.length, understanding: u.overall, understanding_pairs: u.pairs, generation: gen, images: samples.length, tolerance: 0.03 };
 }

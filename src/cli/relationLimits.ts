@@ -13,7 +13,7 @@ import { type GenerationSettings, sampleAndJudge } from '../core/eval/generation
 import { detectObjects } from '../core/eval/detectObjects.ts';
 import { withinGroupAuc } from '../core/eval/rewardAgreement.ts';
 import { serializeModel } from '../core/graph/index.ts';
-import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
@@ -58,7 +58,7 @@ async function main(modelDir = 'public/models/tiny-umm', out = 'docs/results/rel
       reward_auc_relation_only_pairs: aucRelationOnly.pairs,
     }];
   }));
-  await Promise.all([sessions.prefill, sessions.decode, scorer].map((s) => s.release()));
+  await Promise.all([releaseGenerationSessions(sessions), scorer.release()]);
   const result = {
     command: `npx tsx src/cli/relationLimits.ts ${modelDir} ${out}`,
     model: modelDir, prompts: 'public/data/prompts/test.jsonl (relation categories)', group_size: G, seed_set: 0, relation_rule: 'GenEval relative_position',

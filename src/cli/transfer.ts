@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
-import { GVU_SAMPLING } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
@@ -54,7 +54,7 @@ async function passRates(cfg: ModelConfig, base: Weights, adapter: { lora: LoraC
     }
     return rates;
   } finally {
-    await Promise.all([sessions.prefill.release(), sessions.decode.release()]);
+    await releaseGenerationSessions(sessions);
   }
 }
 

@@ -1,10 +1,12 @@
 // The decode loop with the KV cache left on the GPU (WebGPU, preferredOutputLocation 'gpu-buffer'
 // for present_*, fed back as is and released after each step) draws the same images as Node and
 // WASM for the same seeds, and scores them the same. SwiftShader proves correctness here, not speed.
+// Node and WASM sample the group in one call of the sampling graph (ONNX Loop, the draw in float64
+// in the graph), WebGPU step by step with the draw in JavaScript: three paths, the same images.
 import { expect, test } from 'vitest';
 import { loadModel } from '../../src/cli/modelFiles.ts';
 import { createGenerationSessions } from '../../src/cli/generationSessions.ts';
-import { GVU_SAMPLING, sampleImages } from '../../src/core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions, sampleImages } from '../../src/core/gvu/sampling.ts';
 import { LORA_DEFAULTS } from '../../src/core/model/lora.ts';
 import { initLora } from '../../src/core/model/weights.ts';
 import { promptIds, renderTokens } from '../../src/core/world/index.ts';
@@ -35,7 +37,8 @@ test('WebGPU with the KV cache on the GPU samples the images Node and WASM sampl
   const policy = { ...weights, ...initLora(cfg, LORA_DEFAULTS) }; // the engine's policy without an adapter
   const seeds = [0, 1, 2, 3].map((i) => REQ.seed + i);
   const want = (await sampleImages(cfg, policy, sessions, [promptIds(REQ.prompt)], { ...GVU_SAMPLING, groupSize: 4, seeds })).map((x) => Array.from(renderTokens(x.codes)));
-  await Promise.all([sessions.prefill.release(), sessions.decode.release()]);
+  expect(sessions.group, 'node samples in one call').toBeDefined();
+  await releaseGenerationSessions(sessions);
 
   const wasm = await generateOn('wasm');
   const gpu = await generateOn('webgpu');

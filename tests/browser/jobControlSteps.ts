@@ -57,6 +57,9 @@ export async function measureCancel(
     await page.getByTestId('tab-inspect').click();
     await page.getByTestId('prompt-input').fill('a photo of two blue squares');
     await page.getByLabel('G (group size)').fill('8');
+    // Top-k keeps the token-by-token path: without it WASM samples the whole group in one call of
+    // a few tens of ms (samplingGraph.ts), which has no mid-way to cancel in.
+    await page.getByLabel('Top-k').fill('30');
     await page.getByTestId('generate').click();
     return clickAndTime(page, 'generate-cancel',
       [{ id: 'generate', match: 'Generating… ([1-8]\\d|9)%' }],

@@ -5,7 +5,8 @@ import { Graph, freezeInputs, serializeModel } from '../../src/core/graph/index.
 import { type ModelConfig, validateConfig } from '../../src/core/model/config.ts';
 import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
-import { generationSessionOptions } from '../../src/core/gvu/sampling.ts';
+import { type GenerationSessions, generationSessionOptions } from '../../src/core/gvu/sampling.ts';
+import { buildSamplingGraph } from '../../src/core/gvu/samplingGraph.ts';
 import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
 import type { ModelSession, SessionOptions } from '../../src/core/runtime/session.ts';
 import { type WebBackend, createWebSession, loadOrt, siteUrl } from '../../src/core/runtime/web.ts';
@@ -135,12 +136,18 @@ async function baseFrozenSession(key: string, graph: () => Graph, options: Sessi
   return session(key, () => serializeModel(freezeInputs(graph(), base)), { ...options, frozen: base });
 }
 
-export async function generationSessions(lora: LoraConfig) {
+/**
+ * The sampling sessions for an adapter shape. On WASM also the whole group in one call (ORT's Loop
+ * and float64 kernels run there); on WebGPU the step path keeps the KV cache on the GPU instead.
+ */
+export async function generationSessions(lora: LoraConfig): Promise<GenerationSessions> {
   const { cfg } = await loadModel();
-  return {
-    prefill: await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg)),
-    decode: await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg)),
-  };
+  const [prefill, decode, group] = await Promise.all([
+    baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg)),
+    baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg)),
+    backend === 'wasm' ? baseFrozenSession(`group:${loraKey(lora)}`, () => buildSamplingGraph(cfg, lora)) : undefined,
+  ]);
+  return { prefill, decode, ...(group ? { group } : {}) };
 }
 
 /** The scorer and the weights it reads for a teacher: the frozen base or the current policy. */

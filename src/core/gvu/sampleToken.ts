@@ -53,8 +53,10 @@ export function policyLogProbs(logits: ArrayLike<number>, f: TokenFilter): Float
     return Float64Array.from({ length: v }, (_, i) => (i === best ? 0 : -Infinity));
   }
   const lp = logSoftmax(logits, f.temperature);
-  const order = Array.from({ length: v }, (_, i) => i).sort((a, b) => lp[b] - lp[a]); // most probable first
   const keep = new Uint8Array(v).fill(1);
+  // Min-p alone needs only the top token, not the sorted order (the common case: GvU's sampling).
+  if (f.topK === 0 && f.topP === 1) return f.minP > 0 ? minPFilter(lp, keep, f.minP, argmax(lp)) : renormalise(lp, keep);
+  const order = Array.from({ length: v }, (_, i) => i).sort((a, b) => lp[b] - lp[a]); // most probable first
   if (f.topK > 0) for (let r = f.topK; r < v; r++) keep[order[r]] = 0;
   if (f.topP < 1) {
     // Keep a token while the mass of the more probable survivors (after top-k) is short of topP.
@@ -68,12 +70,22 @@ export function policyLogProbs(logits: ArrayLike<number>, f: TokenFilter): Float
       kept++;
     }
   }
-  if (f.minP > 0) {
-    const survivors = renormalise(lp, keep);
-    const cut = Math.log(f.minP) + survivors[order[0]]; // order[0] is always kept
-    for (let i = 0; i < v; i++) if (survivors[i] < cut) keep[i] = 0;
-  }
+  return f.minP > 0 ? minPFilter(lp, keep, f.minP, order[0]) : renormalise(lp, keep);
+}
+
+/** Drop survivors below minP x p(top); `top` is the most probable token, always kept. */
+function minPFilter(lp: Float64Array, keep: Uint8Array, minP: number, top: number): Float64Array {
+  const survivors = renormalise(lp, keep);
+  const cut = Math.log(minP) + survivors[top];
+  for (let i = 0; i < lp.length; i++) if (survivors[i] < cut) keep[i] = 0;
   return renormalise(lp, keep);
+}
+
+/** The most probable token, the lowest id among ties (what the stable sort puts first). */
+function argmax(lp: Float64Array): number {
+  let best = 0;
+  for (let i = 1; i < lp.length; i++) if (lp[i] > lp[best]) best = i;
+  return best;
 }
 
 function renormalise(lp: Float64Array, keep: Uint8Array): Float64Array {

@@ -1,5 +1,8 @@
 // Group sampling for GvU rollouts: G images per prompt, drawn autoregressively with the KV cache
-// (one prefill, then imageTokens - 1 decode steps), each image from its own seeded stream.
+// (one prefill, then imageTokens - 1 decode steps), each image from its own seeded stream. Two
+// paths give the same codes: a call per token with the draw in JavaScript (any filter, guidance,
+// WebGPU), or the whole group in one call of the sampling graph (samplingGraph.ts) where the
+// runtime and filter allow: a decode step's per-call overhead was as large as its kernels.
 //
 // Rows of every run: [prompt 0 x G, prompt 1 x G, ...] and, under classifier-free guidance, the
 // same count of unconditional rows after them (row r + P*G shadows row r: same codes, empty
@@ -17,7 +20,8 @@ import { buildGenerationStepGraph } from '../model/umm.ts';
 import type { Weights } from '../model/weights.ts';
 import { releaseDeviceTensors } from '../runtime/deviceTensor.ts';
 import type { ModelSession, Results, SessionOptions } from '../runtime/session.ts';
-import { mulberry32 } from '../tensor.ts';
+import { mulberry32, tensor } from '../tensor.ts';
+import { buildSamplingGraph } from './samplingGraph.ts';
 import { type TokenFilter, checkFilter, sampleGuidedToken } from './sampleToken.ts';
 
 export interface SamplingOptions extends TokenFilter {
@@ -35,6 +39,11 @@ export const GVU_SAMPLING: TokenFilter & { readonly cfgScale: number } = { tempe
 export interface GenerationSessions {
   readonly prefill: ModelSession; // buildGenerationStepGraph(cfg, { withPast: false })
   readonly decode: ModelSession; // buildGenerationStepGraph(cfg, { withPast: true })
+  /**
+   * buildSamplingGraph: a whole group in one call, used without guidance when the filter allows
+   * (samplesInGraph); runtimes without ONNX Loop and float64 kernels (WebGPU) leave it out.
+   */
+  readonly group?: ModelSession;
 }
 
 export interface SampledImage {
@@ -59,6 +68,23 @@ export function generationStepModels(cfg: ModelConfig, lora?: LoraConfig, frozen
   return { prefill: model(false), decode: model(true) };
 }
 
+/** Release every session of a GenerationSessions. */
+export async function releaseGenerationSessions(s: GenerationSessions): Promise<void> {
+  await Promise.all([s.prefill, s.decode, s.group].map((x) => x?.release()));
+}
+
+/** The one-call sampling model (samplingGraph.ts), serialised like generationStepModels. */
+export function groupSamplingModel(cfg: ModelConfig, lora?: LoraConfig, frozen?: Weights): Uint8Array {
+  const g = buildSamplingGraph(cfg, lora);
+  return serializeModel(frozen ? freezeInputs(g, frozen) : g);
+}
+
+/** Options for the group session: the frozen base weights, one intra-op thread (SessionOptions.threads). */
+export const groupSamplingOptions = (frozen?: Weights): SessionOptions => ({ ...(frozen ? { frozen } : {}), threads: 1 });
+
+/** Whether the in-graph draw reproduces this filter: temperature > 0 and min-p only (no top-k, top-p). */
+export const samplesInGraph = (f: TokenFilter): boolean => f.temperature > 0 && f.topK === 0 && f.topP === 1;
+
 /**
  * Options for both sampling sessions: the base weights frozen into them (generationStepModels with
  * `frozen`), and the KV cache left on the device between steps where there is one (WebGPU), so a
@@ -82,16 +108,30 @@ export async function sampleImages(
   const guided = opts.cfgScale !== 1 && opts.cfgScale !== 0;
   const rows = prompts.flatMap((p) => Array<readonly number[]>(g).fill(p));
   if (guided) rows.push(...Array<readonly number[]>(n).fill(opts.uncondPrompt!));
-  const [steps, vi] = [cfg.imageTokens, cfg.imageVocab];
-  const rngs = opts.seeds.map((s) => mulberry32(s));
+  const steps = cfg.imageTokens;
   const images = Array.from({ length: n }, (_, r) => ({
     prompt: Math.floor(r / g), member: r % g, seed: opts.seeds[r],
     codes: new Int32Array(steps), policyLogp: new Float32Array(steps), modelLogp: new Float32Array(steps),
   }));
-
-  const pre = packGeneration(cfg, rows);
   checkAborted(opts.signal, 0, steps);
-  let out = await sessions.prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, ...weights });
+  if (sessions.group && !guided && samplesInGraph(opts)) await sampleInOneCall(cfg, weights, sessions.group, rows, images, opts);
+  else await sampleStepByStep(cfg, weights, sessions, rows, images, opts);
+  return images;
+}
+
+type ImageRows = { codes: Int32Array; policyLogp: Float32Array; modelLogp: Float32Array }[];
+
+/** One prefill, then a decode call per token, each token drawn here (sampleToken.ts). */
+async function sampleStepByStep(
+  cfg: ModelConfig, weights: Weights, sessions: GenerationSessions, rows: readonly (readonly number[])[], images: ImageRows, opts: SamplingOptions,
+): Promise<void> {
+  const [n, steps, vi] = [images.length, cfg.imageTokens, cfg.imageVocab];
+  const guided = rows.length > n;
+  const rngs = opts.seeds.map((s) => mulberry32(s));
+  const { distinct, rowOf } = distinctPrompts(rows);
+  const pre = packGeneration(cfg, distinct);
+  const pads = Array.from(rowOf, (d) => pre.pads[d]);
+  let out = await sessions.prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, rows: tensor('int32', [rowOf.length], rowOf), ...weights });
   const mixed = new Float64Array(vi);
   try {
     for (let step = 0; ; step++) {
@@ -108,7 +148,7 @@ export async function sampleImages(
       if (step === steps - 1) break;
       checkAborted(opts.signal, step + 1, steps);
       const fed = Array.from({ length: rows.length }, (_, r) => images[r % n].codes[step]); // uncond rows follow their image
-      const dec = packDecodeStep(cfg, fed, step, pre.pads);
+      const dec = packDecodeStep(cfg, fed, step, pads);
       const prev = out;
       out = await sessions.decode.run({ ids: dec.ids, positions: dec.positions, mask: dec.mask, ...pastFrom(cfg, prev), ...weights });
       releaseDeviceTensors(prev); // its KV cache is copied into this step's present tensors
@@ -116,7 +156,50 @@ export async function sampleImages(
   } finally {
     releaseDeviceTensors(out); // the last KV cache, when it lives on the GPU
   }
-  return images;
+}
+
+/**
+ * The whole group in one call of the sampling graph (samplingGraph.ts): each image's uniforms are
+ * drawn here from its seed, in the order the step path draws them, so both give the same codes.
+ */
+async function sampleInOneCall(
+  cfg: ModelConfig, weights: Weights, session: ModelSession, rows: readonly (readonly number[])[], images: ImageRows, opts: SamplingOptions,
+): Promise<void> {
+  const [n, steps] = [images.length, cfg.imageTokens];
+  const uniforms = new Float64Array(n * steps);
+  opts.seeds.forEach((seed, r) => {
+    const rng = mulberry32(seed);
+    for (let s = 0; s < steps; s++) uniforms[r * steps + s] = rng();
+  });
+  const { distinct, rowOf } = distinctPrompts(rows);
+  const pre = packGeneration(cfg, distinct);
+  const out = await session.run({
+    ids: pre.ids, positions: pre.positions, mask: pre.mask,
+    rows: tensor('int32', [n], rowOf), pads: tensor('int32', [n], rowOf.map((d) => pre.pads[d])),
+    uniforms: tensor('float64', [n, steps], uniforms),
+    temperature: tensor('float64', [], [opts.temperature]), min_p: tensor('float64', [], [opts.minP]),
+    ...weights,
+  });
+  const [codes, policy, model] = [out.codes.data as Int32Array, out.policy_logp.data as Float64Array, out.model_logp.data as Float64Array];
+  images.forEach((img, r) => {
+    img.codes.set(codes.subarray(r * steps, (r + 1) * steps));
+    img.policyLogp.set(policy.subarray(r * steps, (r + 1) * steps)); // float64 -> float32, as the step path stores them
+    img.modelLogp.set(model.subarray(r * steps, (r + 1) * steps));
+  });
+  opts.onProgress?.(steps, steps);
+}
+
+/** Each distinct prompt once (first-seen order), and the index of every row's prompt among them. */
+export function distinctPrompts(rows: readonly (readonly number[])[]): { distinct: (readonly number[])[]; rowOf: Int32Array } {
+  const index = new Map<string, number>();
+  const distinct: (readonly number[])[] = [];
+  const rowOf = Int32Array.from(rows, (r) => {
+    const key = r.join(',');
+    let i = index.get(key);
+    if (i === undefined) index.set(key, (i = distinct.push(r) - 1));
+    return i;
+  });
+  return { distinct, rowOf };
 }
 
 /** present_k.i / present_v.i of one run -> past_k.i / past_v.i of the next. */

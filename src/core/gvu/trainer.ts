@@ -24,7 +24,9 @@ import { buildGrpoGradientModel, loraParamNames } from './grpoGraph.ts';
 import { ADVANTAGE_MODES, type AdvantageMode, advantagesBy } from './advantages.ts';
 import { REWARD_VARIANTS, type RewardVariant } from './reward.ts';
 import { logProbAt } from './sampleToken.ts';
-import { type GenerationSessions, type SampledImage, generationSessionOptions, generationStepModels, sampleImages } from './sampling.ts';
+import {
+  type GenerationSessions, type SampledImage, generationSessionOptions, generationStepModels, groupSamplingModel, groupSamplingOptions, sampleImages,
+} from './sampling.ts';
 import { scoreImages } from './scoreImages.ts';
 import { settingProblems } from './trainSettings.ts';
 
@@ -167,6 +169,7 @@ export async function createGvuSessions(
     lora,
     prefill: await create(steps.prefill, generationSessionOptions(cfg, base)),
     decode: await create(steps.decode, generationSessionOptions(cfg, base)),
+    group: await create(groupSamplingModel(cfg, lora, base), groupSamplingOptions(base)),
     scorer: await inference(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {})),
     reference: await inference(buildGenerationLogitsGraph(cfg)),
     grpo: await create(buildGrpoGradientModel(cfg, lora)),
@@ -192,7 +195,7 @@ export async function rollout(
   const g = run.groupSize;
   const seeds = specs.flatMap((_, p) => Array.from({ length: g }, (_, m) => (run.seed * 7_919 + state.step * 4_099 + p * g + m) >>> 0));
   const policy = { ...base, ...state.lora };
-  const samples = await sampleImages(cfg, policy, { prefill: s.prefill, decode: s.decode }, specs.map((x) => promptIds(x.prompt)), {
+  const samples = await sampleImages(cfg, policy, { prefill: s.prefill, decode: s.decode, group: s.group }, specs.map((x) => promptIds(x.prompt)), {
     ...run, groupSize: g, seeds, uncondPrompt: UNCOND_PROMPT, signal,
   });
   const images = samples.map((x) => renderTokens(x.codes));
@@ -321,7 +324,7 @@ export async function trainGvu(
     // Stopped mid-step: the state holds the last whole step; the caller resumes from it.
     await hooks.checkpoint(state);
   } finally {
-    await Promise.all([s.prefill, s.decode, s.scorer, s.reference, s.grpo].map((x) => x.release()));
+    await Promise.all([s.prefill, s.decode, s.group, s.scorer, s.reference, s.grpo].map((x) => x.release()));
   }
   return state;
 }

@@ -58,7 +58,7 @@ export function declareLora(g: Graph, cfg: ModelConfig, lora: LoraConfig, dtype:
 }
 
 /** Base parameters and, when opts.lora is set, the adapter: the inputs of every model graph. */
-function declareModel(g: Graph, cfg: ModelConfig, opts: GraphOptions): Params {
+export function declareModel(g: Graph, cfg: ModelConfig, opts: GraphOptions): Params {
   const dtype = opts.dtype ?? 'float32';
   return { ...declareParams(g, cfg, dtype), ...(opts.lora ? declareLora(g, cfg, opts.lora, dtype) : {}) };
 }
@@ -130,12 +130,26 @@ export function backbone(cfg: ModelConfig, p: Params, x: Value, mask: Value, pas
   return { h: layerNorm(h, p['ln_f.scale'], p['ln_f.bias']), present };
 }
 
+/**
+ * One step of image generation: ids/positions [B, T], mask [B, 1, T, P+T], the cache of P earlier
+ * positions per layer -> the next code's logits [B, Vi] (at the last position) and the cache
+ * extended by T.
+ */
+export function generationStep(cfg: ModelConfig, p: Params, ids: Value, positions: Value, mask: Value, past?: KV[]): { logits: Value; present: KV[] } {
+  const t = ids.shape[1];
+  if (typeof t !== 'number') throw new Error(`generationStep: the step's length must be fixed, got ${String(t)}`);
+  const { h, present } = backbone(cfg, p, embedTokens(p, ids, positions), mask, past);
+  const last = slice(h, [t - 1], [t], [1]); // [B, 1, D]
+  return { logits: reshape(proj(p, 'head_image', last), [0, cfg.imageVocab]), present };
+}
+
 // ---- graphs -----------------------------------------------------------------------------------
 const maskInput = (g: Graph, t: number | string, s: number | string, opts: GraphOptions) => g.input('mask', opts.dtype ?? 'float32', ['B', 1, t, s]);
 
 /**
- * One generation step with a KV cache. Prefill (withPast false) takes the whole padded prompt;
- * decode steps take one token and the cache. Outputs image logits at the last position.
+ * One generation step with a KV cache. Prefill (withPast false) takes the whole padded prompt of
+ * each distinct prompt [B, T] and `rows` [R] (the prompt of each output row); decode steps take one
+ * token per row and the cache. Outputs image logits at the last position.
  */
 export function buildGenerationStepGraph(cfg: ModelConfig, opts: { withPast: boolean } & GraphOptions): Graph {
   const g = new Graph(opts.withPast ? 'generation_decode' : 'generation_prefill');
@@ -149,13 +163,16 @@ export function buildGenerationStepGraph(cfg: ModelConfig, opts: { withPast: boo
         v: g.input(`past_v.${i}`, opts.dtype ?? 'float32', ['B', cfg.heads, 'P', headSize(cfg)]),
       }))
     : undefined;
+  // Prefill runs each distinct prompt once; `rows` [R] then copies its row to every image that
+  // shares it (a group of G images has one prompt): R rows of logits and KV cache out of B computed.
+  const rows = opts.withPast ? null : g.input('rows', 'int32', ['R']);
+  const toRows = (v: Value) => (rows ? gather(v, rows, 0) : v);
   const p = declareModel(g, cfg, opts);
-  const { h, present } = backbone(cfg, p, embedTokens(p, ids, positions), mask, past);
-  const last = slice(h, [t - 1], [t], [1]); // [B, 1, D]
-  g.output(reshape(proj(p, 'head_image', last), [0, cfg.imageVocab]), 'image_logits'); // [B, Vi]
+  const { logits, present } = generationStep(cfg, p, ids, positions, mask, past);
+  g.output(toRows(logits), 'image_logits'); // [R, Vi]
   present.forEach((kv, i) => {
-    g.output(kv.k, `present_k.${i}`);
-    g.output(kv.v, `present_v.${i}`);
+    g.output(toRows(kv.k), `present_k.${i}`); // [R, H, S, K]
+    g.output(toRows(kv.v), `present_v.${i}`);
   });
   return g;
 }

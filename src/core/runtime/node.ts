@@ -7,12 +7,12 @@ import { type OrtTensorCtor, fromOrt, toOrt } from './ortTensors.ts';
  * GVU_ORT_THREADS=n caps each session's intra-op threads. Runs that share the machine (two GvU runs
  * on two cores) otherwise each start one spinning thread per core and slow each other down.
  */
-export function threadOptions(): ort.InferenceSession.SessionOptions {
+export function threadOptions(wanted?: number): ort.InferenceSession.SessionOptions {
   const raw = process.env.GVU_ORT_THREADS;
-  if (raw === undefined || raw === '') return {};
+  if (raw === undefined || raw === '') return wanted ? { intraOpNumThreads: wanted, interOpNumThreads: 1 } : {};
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new Error(`GVU_ORT_THREADS must be a positive integer, got ${JSON.stringify(raw)}`);
-  return { intraOpNumThreads: n, interOpNumThreads: 1 };
+  return { intraOpNumThreads: Math.min(n, wanted ?? n), interOpNumThreads: 1 };
 }
 
 /**
@@ -31,7 +31,7 @@ export async function createNodeSession(model: Uint8Array | string, opts: Sessio
   const options: ort.InferenceSession.SessionOptions = {
     executionProviders: ['cpu'],
     graphOptimizationLevel: opts.optimize === false ? 'disabled' : 'all',
-    ...threadOptions(),
+    ...threadOptions(opts.threads),
     extra: NO_SPINNING,
   };
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);

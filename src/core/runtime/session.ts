@@ -50,6 +50,12 @@ export interface SessionOptions {
    * CPU backends return them as usual.
    */
   readonly deviceOutputs?: readonly string[];
+  /**
+   * Intra-op threads for this session where the runtime sets them per session (node; GVU_ORT_THREADS
+   * still caps it). A model of many tiny ops (the tiny UMM's sampling loop) runs faster on one:
+   * handing each op to a second thread costs more than the op.
+   */
+  readonly threads?: number;
 }
 
 /** The feeds minus the session's frozen tensors (see SessionOptions.frozen). */

@@ -27,14 +27,14 @@ const SETTINGS: GenerationSettings = { ...NO_FILTER, groupSize: 2, cfgScale: 1 }
 
 let W: Weights;
 let sessions: GenerationSessions;
-const prefillRows: number[] = []; // batch rows of every prefill run
+const prefillRows: number[] = []; // image rows of every prefill run (its `rows` input; the distinct prompts are computed once)
 
 beforeAll(async () => {
   W = initWeights(CFG, 2);
   for (const [k, t] of Object.entries(W)) if (!/scale|bias|_b$/.test(k)) W[k] = randn('float32', t.dims, k.length * 11 + 7, 0.3);
   const m = generationStepModels(CFG);
   const prefill = await createNodeSession(m.prefill);
-  const counting: ModelSession = { ...prefill, run: (f, o) => (prefillRows.push(f.ids.dims[0]), prefill.run(f, o)) };
+  const counting: ModelSession = { ...prefill, run: (f, o) => (prefillRows.push(f.rows.dims[0]), prefill.run(f, o)) };
   sessions = { prefill: counting, decode: await createNodeSession(m.decode) };
 });
 

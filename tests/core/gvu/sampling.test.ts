@@ -22,13 +22,13 @@ const UNCOND = [1, 3];
 let W: Weights;
 let sessions: GenerationSessions;
 let full: ModelSession;
-const rowsSeen: number[] = []; // batch rows of every prefill/decode run
+const rowsSeen: number[] = []; // image rows of every prefill/decode run (prefill: its `rows` input; each distinct prompt is computed once)
 
 beforeAll(async () => {
   W = initWeights(CFG, 3);
   for (const [k, t] of Object.entries(W)) if (!/scale|bias|_b$/.test(k)) W[k] = randn('float32', t.dims, k.length * 13, 0.3);
   const m = generationStepModels(CFG);
-  const spy = (s: ModelSession): ModelSession => ({ ...s, run: (f, o) => (rowsSeen.push(f.ids.dims[0]), s.run(f, o)) });
+  const spy = (s: ModelSession): ModelSession => ({ ...s, run: (f, o) => (rowsSeen.push((f.rows ?? f.ids).dims[0]), s.run(f, o)) });
   sessions = { prefill: spy(await createNodeSession(m.prefill)), decode: spy(await createNodeSession(m.decode)) };
   full = await createNodeSession(serializeModel(buildGenerationLogitsGraph(CFG)));
 });

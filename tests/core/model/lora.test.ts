@@ -111,7 +111,7 @@ describe('LoRA in the model graphs', () => {
     expect(adapted.image_logits.data).toEqual(base.image_logits.data);
 
     const pre = packGeneration(CFG, PROMPTS);
-    const step = { ids: pre.ids, positions: pre.positions, mask: pre.mask, ...w };
+    const step = { ids: pre.ids, positions: pre.positions, mask: pre.mask, rows: tensor('int32', [2], [0, 1]), ...w };
     const baseStep = await run(serializeModel(buildGenerationStepGraph(CFG, { withPast: false })), step);
     const loraStep = await run(serializeModel(buildGenerationStepGraph(CFG, { withPast: false, lora: LORA })), { ...step, ...fresh });
     for (const k of ['image_logits', 'present_k.1', 'present_v.0']) expect(loraStep[k].data, k).toEqual(baseStep[k].data);
@@ -147,7 +147,7 @@ describe('LoRA in the model graphs', () => {
     const prefill = await createNodeSession(serializeModel(buildGenerationStepGraph(CFG, { withPast: false, lora: LORA })));
     const decode = await createNodeSession(serializeModel(buildGenerationStepGraph(CFG, { withPast: true, lora: LORA })));
     const pre = packGeneration(CFG, PROMPTS);
-    let out = await prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, ...w });
+    let out = await prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, rows: tensor('int32', [2], [0, 1]), ...w });
     const ref = full.image_logits.data as Float32Array; // [2, 4, 5]
     const rows = (s: number) => tensor('float32', [2, 5], [0, 1].flatMap((b) => Array.from(ref.subarray((b * 4 + s) * 5, (b * 4 + s + 1) * 5))));
     expect(maxDiff(out.image_logits, rows(0))).toBeLessThan(1e-5);

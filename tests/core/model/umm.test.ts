@@ -8,7 +8,7 @@ import {
 } from '../../../src/core/model/umm.ts';
 import { checkWeights, decodeSafetensors, encodeSafetensors, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
-import { type TensorData, mulberry32, randn } from '../../../src/core/tensor.ts';
+import { type TensorData, mulberry32, randn, tensor } from '../../../src/core/tensor.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -37,7 +37,7 @@ describe('tiny UMM graphs', () => {
     const prefill = await createNodeSession(serializeModel(buildGenerationStepGraph(CFG, { withPast: false })));
     const decode = await createNodeSession(serializeModel(buildGenerationStepGraph(CFG, { withPast: true })));
     const pre = packGeneration(CFG, prompts);
-    let out = await prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, ...w });
+    let out = await prefill.run({ ids: pre.ids, positions: pre.positions, mask: pre.mask, rows: tensor('int32', [2], [0, 1]), ...w });
     const rows = (step: number) => [0, 1].flatMap((b) => Array.from((ref.data as Float32Array).subarray((b * 4 + step) * 5, (b * 4 + step + 1) * 5)));
     expect(maxDiff(out.image_logits, rows(0))).toBeLessThan(1e-5);
     for (let step = 0; step < 3; step++) {
