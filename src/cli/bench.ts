@@ -113,7 +113,7 @@ async function nodeFigures(reps: number, gvuSteps: number) {
     }
   }
   const loadAfterTasks = load();
-  await Promise.all([s.prefill, s.decode, s.group, s.scorer, s.reference, s.grpo, mm].map((x) => x.release()));
+  await Promise.all([s.prefill, s.decode, s.group, s.scorer, s.reference, s.grpo, mm].map((x) => x?.release()));
 
   // The trainer's own whole step: P x G rollouts, decode, judge, reward, reference, 2 updates.
   const rows: GvuLogRow[] = [];

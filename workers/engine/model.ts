@@ -142,12 +142,11 @@ async function baseFrozenSession(key: string, graph: () => Graph, options: Sessi
  */
 export async function generationSessions(lora: LoraConfig): Promise<GenerationSessions> {
   const { cfg } = await loadModel();
-  const [prefill, decode, group] = await Promise.all([
-    baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg)),
-    baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg)),
-    backend === 'wasm' ? baseFrozenSession(`group:${loraKey(lora)}`, () => buildSamplingGraph(cfg, lora)) : undefined,
-  ]);
-  return { prefill, decode, ...(group ? { group } : {}) };
+  // One after another: the WebGPU EP refuses to create two sessions at once.
+  const prefill = await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg));
+  const decode = await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg));
+  if (backend !== 'wasm') return { prefill, decode };
+  return { prefill, decode, group: await baseFrozenSession(`group:${loraKey(lora)}`, () => buildSamplingGraph(cfg, lora)) };
 }
 
 /** The scorer and the weights it reads for a teacher: the frozen base or the current policy. */

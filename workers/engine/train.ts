@@ -51,6 +51,7 @@ async function continueTraining(onEvent: (e: TrainEvent) => void, signal: Cancel
   onEvent({ kind: 'phase', phase: 'building training graphs' });
   await trainGvu(m.cfg, m.base, r.config, r.state, r.train, {
     createSession: (model, options) => createWebSession(model, currentBackend(), options),
+    groupSampling: currentBackend() === 'wasm',
     log: (row) => {
       setAdapter({ lora, weights: r.state.lora, source: 'trained', step: row.step });
       onEvent({ kind: 'step', row });

@@ -106,11 +106,14 @@ export interface GvuHooks {
   /** Checked between steps: the run stops there, its state whole. */
   stopRequested?(): boolean;
   /**
-   * Checked inside a step's sampling (rollout, validation): the step in flight is dropped and the
-   * run returns at once. Nothing is written to the state before the updates, and the updates are
-   * not interrupted, so the state is always that of a whole number of steps.
+   * Checked inside a step (sampling, after it, after scoring, before each update) and in
+   * validation: the step in flight is dropped and the run returns at once. Nothing is written to
+   * the state before the updates, and updates already applied in a dropped step are undone, so the
+   * state is always that of a whole number of steps.
    */
   signal?: CancelSignal;
+  /** Sample each group in one call (samplingGraph.ts); false where the runtime lacks ONNX Loop and float64 kernels (WebGPU). Default true. */
+  groupSampling?: boolean;
 }
 
 /** The choice-valued fields and what each may be: a typo on the command line is an error, not a default. */
@@ -159,7 +162,7 @@ export function freshGvuState(cfg: ModelConfig, run: GvuConfig): GvuState {
  * inference models hold the base weights frozen (callers still pass them; the sessions drop them).
  */
 export async function createGvuSessions(
-  cfg: ModelConfig, run: GvuConfig, create: (m: Uint8Array, options?: SessionOptions) => Promise<ModelSession>, base?: Weights,
+  cfg: ModelConfig, run: GvuConfig, create: (m: Uint8Array, options?: SessionOptions) => Promise<ModelSession>, base?: Weights, groupSampling = true,
 ) {
   const lora = loraOf(run);
   const steps = generationStepModels(cfg, lora, base);
@@ -169,7 +172,7 @@ export async function createGvuSessions(
     lora,
     prefill: await create(steps.prefill, generationSessionOptions(cfg, base)),
     decode: await create(steps.decode, generationSessionOptions(cfg, base)),
-    group: await create(groupSamplingModel(cfg, lora, base), groupSamplingOptions(base)),
+    group: groupSampling ? await create(groupSamplingModel(cfg, lora, base), groupSamplingOptions(base)) : undefined,
     scorer: await inference(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {})),
     reference: await inference(buildGenerationLogitsGraph(cfg)),
     grpo: await create(buildGrpoGradientModel(cfg, lora)),
@@ -198,6 +201,7 @@ export async function rollout(
   const samples = await sampleImages(cfg, policy, { prefill: s.prefill, decode: s.decode, group: s.group }, specs.map((x) => promptIds(x.prompt)), {
     ...run, groupSize: g, seeds, uncondPrompt: UNCOND_PROMPT, signal,
   });
+  stopIfAsked(signal, 'after sampling');
   const images = samples.map((x) => renderTokens(x.codes));
   const verdicts = samples.map((x, i) => judge(images[i], specs[x.prompt]));
   const pass = verdicts.map((v) => v.pass);
@@ -212,8 +216,30 @@ export async function rollout(
     rewards = Float64Array.from(scored, (r) =>
       run.rewardVariant === 'sequence' ? Math.exp(r.tokens.filter((t) => t.counted).reduce((a, t) => a + t.logp, 0)) : r.reward,
     );
+    stopIfAsked(signal, 'after scoring');
   }
   return { specs, samples, images, rewards, pass, strict };
+}
+
+/**
+ * A pause or cancel between a step's phases (sampling is one call when a group samples in one
+ * go): the step in flight is dropped, the state keeps the last whole step.
+ */
+function stopIfAsked(signal: CancelSignal | undefined, where: string): void {
+  if (signal?.aborted) throw new AbortError(`GvU step stopped ${where}`);
+}
+
+/** The adapter and Adam moments as they are now, to put back if a step is dropped between its updates. */
+function snapshot(state: GvuState): () => void {
+  const copy = (r: Record<string, Float32Array>) => Object.fromEntries(Object.entries(r).map(([k, a]) => [k, a.slice()]));
+  const lora = Object.fromEntries(Object.entries(state.lora).map(([k, t]) => [k, (t.data as Float32Array).slice()]));
+  const [m, v, step] = [copy(state.adam.m), copy(state.adam.v), state.adam.step];
+  return () => {
+    for (const [k, a] of Object.entries(lora)) (state.lora[k].data as Float32Array).set(a);
+    for (const [k, a] of Object.entries(m)) state.adam.m[k].set(a);
+    for (const [k, a] of Object.entries(v)) state.adam.v[k].set(a);
+    state.adam.step = step;
+  };
 }
 
 /** ShapesEval of the policy (base + adapter) on validation prompts, fixed seeds (seed set 1000). */
@@ -252,7 +278,7 @@ export async function trainGvu(
   cfg: ModelConfig, base: Weights, run: GvuConfig, state: GvuState, train: readonly Spec[], hooks: GvuHooks,
 ): Promise<GvuState> {
   checkGvuConfig(run);
-  const s = await createGvuSessions(cfg, run, hooks.createSession, base);
+  const s = await createGvuSessions(cfg, run, hooks.createSession, base, hooks.groupSampling ?? true);
   const names = loraParamNames(cfg, s.lora);
   const adam: AdamConfig = { lr: run.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };
   let skipped = 0;
@@ -280,7 +306,10 @@ export async function trainGvu(
       };
       let stats = { loss: NaN, kl: NaN, clipFrac: NaN, ratioMean: NaN, gradNorm: NaN };
       let skipReason: string | undefined;
+      const restore = snapshot(state);
       for (let k = 0; k < run.innerUpdates; k++) {
+        if (hooks.signal?.aborted) restore(); // undo this step's earlier updates, then stop
+        stopIfAsked(hooks.signal, `before update ${k + 1} of ${run.innerUpdates}`);
         const out = await s.grpo.run({ ...feeds, ...state.lora });
         const grads = Object.fromEntries(names.map((name) => [name, out[`grad.${name}`].data as Float32Array]));
         // A non-finite loss is refused even when its gradients look finite: they cannot be trusted.
@@ -324,7 +353,7 @@ export async function trainGvu(
     // Stopped mid-step: the state holds the last whole step; the caller resumes from it.
     await hooks.checkpoint(state);
   } finally {
-    await Promise.all([s.prefill, s.decode, s.group, s.scorer, s.reference, s.grpo].map((x) => x.release()));
+    await Promise.all([s.prefill, s.decode, s.group, s.scorer, s.reference, s.grpo].map((x) => x?.release()));
   }
   return state;
 }
