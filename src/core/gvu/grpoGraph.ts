@@ -16,7 +16,7 @@ import {
 import { tokenLogProbs, weightedMean } from '../graph/nn.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { type LoraConfig, loraShapes } from '../model/lora.ts';
-import { type FloatDType, declareLora, declareParams, generationLogits, paramShapes } from '../model/umm.ts';
+import { type FloatDType, declareLora, declareParams, paramShapes, sharedPromptLogits } from '../model/umm.ts';
 
 /** The per-token inputs of the objective besides logp. Shapes: [B, N] unless noted. */
 export interface GrpoTerms {
@@ -81,7 +81,7 @@ export function buildGrpoLossGraph(cfg: ModelConfig, lora: LoraConfig, opts: Grp
   const p = { ...declareParams(g, cfg, dtype), ...declareLora(g, cfg, lora, dtype) };
 
   const codes = sub(slice(ids, [t], [t + n], [1]), g.const('int32', cfg.textVocab)); // [B, N] in [0, Vi)
-  const logp = tokenLogProbs(generationLogits(cfg, p, ids, positions, mask), codes); // [B, N]
+  const logp = tokenLogProbs(sharedPromptLogits(cfg, p, ids, positions, mask), codes); // [B, N]: each group's prompt runs once
   const s = grpoObjective(logp, terms);
   g.output(s.loss, 'loss');
   g.output(s.kl, 'kl');

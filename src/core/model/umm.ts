@@ -9,7 +9,7 @@
 //
 // A LoRA adapter (./lora.ts) is threaded through the same functions: its tensors sit in the same
 // Params record under their input names, and every adaptable matrix goes through `proj`.
-import { Graph, type Value, add, concat, gather, matMul, mul, neg, reshape, slice, softmax, sub, transpose } from '../graph/index.ts';
+import { Graph, type Value, add, concat, gather, matMul, mul, neg, reshape, slice, softmax, sub, transpose, uniqueRows } from '../graph/index.ts';
 import { crossEntropy, gelu, layerNorm, linear, tokenLogProbs, weightedMean } from '../graph/nn.ts';
 import { type ModelConfig, headSize } from './config.ts';
 import { type LoraConfig, loraInputNames, loraScale, loraShapes } from './lora.ts';
@@ -207,7 +207,26 @@ export function generationLogits(cfg: ModelConfig, p: Params, ids: Value, positi
   return proj(p, 'head_image', slice(h, [t - 1], [t + n - 1], [1]));
 }
 
-/** Teacher-forced image-code logits for whole sequences (the policy's view in GRPO). */
+/**
+ * generationLogits for sequences whose prompts repeat (a GvU group: G images of one prompt): each
+ * distinct prompt runs through the backbone once and its keys and values serve all its images, so
+ * a group of 8 costs 16 + 20 / 8 positions per image instead of 36. The same logits, gradients
+ * summed over the images that share a prompt. [B, N, Vi]
+ */
+export function sharedPromptLogits(cfg: ModelConfig, p: Params, ids: Value, positions: Value, mask: Value): Value {
+  const [t, n] = [cfg.maxText, cfg.imageTokens];
+  const prompt = (v: Value) => slice(v, [0], [t], [1]); // [B, T]
+  const image = (v: Value) => slice(v, [t], [t + n], [1]); // [B, N]
+  const { first, inverse } = uniqueRows(prompt(ids)); // [P], [B]
+  const once = (v: Value) => gather(v, first, 0);
+  const pre = backbone(cfg, p, embedTokens(p, once(prompt(ids)), once(prompt(positions))), once(slice(mask, [0, 0], [t, t], [2, 3])));
+  const past = pre.present.map((kv) => ({ k: gather(kv.k, inverse, 0), v: gather(kv.v, inverse, 0) })); // [B, H, T, K]
+  const img = backbone(cfg, p, embedTokens(p, image(ids), image(positions)), slice(mask, [t], [t + n], [2]), past); // [B, N, D]
+  const atPromptEnd = gather(slice(pre.h, [t - 1], [t], [1]), inverse, 0); // [B, 1, D]: predicts z_1
+  return proj(p, 'head_image', concat([atPromptEnd, slice(img.h, [0], [n - 1], [1])], 1));
+}
+
+/** Teacher-forced image-code logits for whole sequences (GvU's KL reference; GRPO's graph shares prompts the same way). */
 export function buildGenerationLogitsGraph(cfg: ModelConfig, opts: GraphOptions = {}): Graph {
   const g = new Graph('generation_logits');
   const len = cfg.maxText + cfg.imageTokens;
@@ -215,7 +234,7 @@ export function buildGenerationLogitsGraph(cfg: ModelConfig, opts: GraphOptions 
   const positions = g.input('positions', 'int32', ['B', len]);
   const mask = maskInput(g, len, len, opts);
   const p = declareModel(g, cfg, opts);
-  g.output(generationLogits(cfg, p, ids, positions, mask), 'image_logits'); // [B, N, Vi]
+  g.output(sharedPromptLogits(cfg, p, ids, positions, mask), 'image_logits'); // [B, N, Vi]
   return g;
 }
 

@@ -13,6 +13,16 @@ export const gatherElements = (data: Value, indices: Value, axis: number): Value
 /** The slices of data along `axis` where cond (bool [n]) is true; the kept count is data-dependent. */
 export const compress = (data: Value, cond: Value, axis: number): Value => data.graph.node('Compress', [data, cond], { axis })[0];
 
+/**
+ * The distinct rows of x [B, ...] in first-seen order: `first` [P] int64 (where each first appears)
+ * and `inverse` [B] int64 (which distinct row each row is). Forward only: indices carry no gradient.
+ */
+export function uniqueRows(x: Value): { first: Value; inverse: Value } {
+  // ORT's CPU Unique has kernels for float, int64, int8 and string, not int32.
+  const [, first, inverse] = x.graph.node('Unique', [x.dtype === 'int32' ? cast(x, 'int64') : x], { axis: 0, sorted: 0 }, 4);
+  return { first, inverse };
+}
+
 const sameAsData = (ctx: Parameters<OpSpec['infer']>[0]) => [{ dtype: one(ctx).dtype, shape: one(ctx).shape }];
 
 export const indexingOps: Record<string, OpSpec> = {
@@ -39,6 +49,19 @@ export const indexingOps: Record<string, OpSpec> = {
     ],
   },
   ScatterND: { infer: sameAsData },
+  Unique: {
+    infer: (ctx) => {
+      const x = one(ctx);
+      if (attrInt(ctx.attrs, 'axis', -1) !== 0) throw new Error(`Unique ${ctx.name}: only axis 0 (distinct rows) is supported`);
+      const p = unknownDim();
+      return [
+        { dtype: x.dtype, shape: [p, ...x.shape.slice(1)] },
+        { dtype: 'int64', shape: [p] },
+        { dtype: 'int64', shape: [x.shape[0]] },
+        { dtype: 'int64', shape: [p] },
+      ];
+    },
+  },
   // Forward only (the Janus fixture picks image rows by mask); a gradient would scatter g back.
   Compress: {
     infer: (ctx) => {
