@@ -11,7 +11,9 @@ import { attachControl, heartbeat, requestJob, runJob } from './engine/jobContro
 import { exportAdapter, importAdapter } from './engine/adapter.ts';
 import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
-import { currentBackend, loadModel, modelInfo as tinyModelInfo, recentTimings, setAdapter, setBackend, timed, warmUp } from './engine/model.ts';
+import {
+  currentBackend, loadModel, modelInfo as tinyModelInfo, prepareGroupSampling, recentTimings, setAdapter, setBackend, setGroupScheduler, timed, warmUp,
+} from './engine/model.ts';
 import { activeFamily, activeFamilyInfo, closeFamily, openFamily, requireTinyModel } from './engine/family.ts';
 import { familyScoreBatch } from './engine/familyBatch.ts';
 import { familyGenerate, familyHeatmaps, familyInspectImages, familyRescore } from './engine/familyInspect.ts';
@@ -242,6 +244,9 @@ const engine: EngineApi = {
 };
 
 Comlink.expose(engine);
-void warmUp().catch(() => {}); // see warmUp: a job that needs what failed builds it again and reports
+// The one-call sampling session is built behind the job that found it missing (and after the
+// warm-up), never before a first image: jobs meanwhile sample step by step.
+setGroupScheduler((lora) => void serial(() => prepareGroupSampling(lora)).catch(() => {}));
+void warmUp().then(() => serial(() => prepareGroupSampling())).catch(() => {}); // see warmUp: a job that needs what failed builds it again and reports
 // Sign of life between jobs; jobs beat each time they poll their signal.
 setInterval(heartbeat, 500);

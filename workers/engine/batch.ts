@@ -17,7 +17,7 @@ export async function scoreBatch(
 ): Promise<{ done: number; cancelled: boolean }> {
   const m = await loadModel();
   const p = await policy();
-  const sessions = await generationSessions(p.lora);
+  const sessions = await generationSessions(p.lora, { waitForGroup: true });
   const g = req.groupSize;
   let done = 0;
   try {

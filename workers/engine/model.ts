@@ -136,17 +136,39 @@ async function baseFrozenSession(key: string, graph: () => Graph, options: Sessi
   return session(key, () => serializeModel(freezeInputs(graph(), base)), { ...options, frozen: base });
 }
 
+const groupsReady = new Map<string, ModelSession>(); // `${backend}:${loraKey}` -> one-call sampling session
+let scheduleGroup: (lora: LoraConfig) => void = () => {};
+
+/** How a job that finds no one-call sampling session gets one built after it (the worker queues it behind the job). */
+export function setGroupScheduler(schedule: (lora: LoraConfig) => void): void {
+  scheduleGroup = schedule;
+}
+
+/** Build the one-call sampling session for an adapter shape (WASM only: Loop and float64 kernels run there). */
+export async function prepareGroupSampling(lora?: LoraConfig): Promise<void> {
+  if (backend !== 'wasm') return;
+  const { cfg } = await loadModel();
+  const l = lora ?? (await policy()).lora;
+  const s = await baseFrozenSession(`group:${loraKey(l)}`, () => buildSamplingGraph(cfg, l));
+  groupsReady.set(`${backend}:${loraKey(l)}`, s);
+}
+
 /**
- * The sampling sessions for an adapter shape. On WASM also the whole group in one call (ORT's Loop
- * and float64 kernels run there); on WebGPU the step path keeps the KV cache on the GPU instead.
+ * The sampling sessions for an adapter shape. On WASM also the whole group in one call, where it
+ * is built already or `waitForGroup` (a batch: its ~0.3 s build pays back over the job); otherwise
+ * this job samples step by step and the build is queued behind it, so a first image never waits
+ * for it. On WebGPU the step path keeps the KV cache on the GPU.
  */
-export async function generationSessions(lora: LoraConfig): Promise<GenerationSessions> {
+export async function generationSessions(lora: LoraConfig, opts: { waitForGroup?: boolean } = {}): Promise<GenerationSessions> {
   const { cfg } = await loadModel();
   // One after another: the WebGPU EP refuses to create two sessions at once.
   const prefill = await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg));
   const decode = await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg));
   if (backend !== 'wasm') return { prefill, decode };
-  return { prefill, decode, group: await baseFrozenSession(`group:${loraKey(lora)}`, () => buildSamplingGraph(cfg, lora)) };
+  if (opts.waitForGroup) await prepareGroupSampling(lora);
+  const group = groupsReady.get(`${backend}:${loraKey(lora)}`);
+  if (!group) scheduleGroup(lora);
+  return group ? { prefill, decode, group } : { prefill, decode };
 }
 
 /** The scorer and the weights it reads for a teacher: the frozen base or the current policy. */

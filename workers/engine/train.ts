@@ -76,7 +76,7 @@ export async function compare(
 ): Promise<CompareGrid> {
   const m = await loadModel();
   const p = await policy();
-  const sessions = await generationSessions(p.lora);
+  const sessions = await generationSessions(p.lora, { waitForGroup: true });
   const texts = prompts.map(normalisePrompt);
   const allSeeds = texts.flatMap(() => [...seeds]);
   const draw = async (weights: typeof p.weights) => {
