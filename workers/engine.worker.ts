@@ -244,9 +244,9 @@ const engine: EngineApi = {
 };
 
 Comlink.expose(engine);
-// The one-call sampling session is built behind the job that found it missing (and after the
-// warm-up), never before a first image: jobs meanwhile sample step by step.
+// The one-call sampling session is built behind the first job that finds it missing, never before
+// a first image (a click right after the warm-up would wait for it): that job samples step by step.
 setGroupScheduler((lora) => void serial(() => prepareGroupSampling(lora)).catch(() => {}));
-void warmUp().then(() => serial(() => prepareGroupSampling())).catch(() => {}); // see warmUp: a job that needs what failed builds it again and reports
+void warmUp().catch(() => {}); // see warmUp: a job that needs what failed builds it again and reports
 // Sign of life between jobs; jobs beat each time they poll their signal.
 setInterval(heartbeat, 500);

@@ -86,7 +86,8 @@ export async function warmUp(): Promise<void> {
   const m = await model;
   if (backend !== 'wasm') return;
   const p = await policy();
-  await Promise.all([generationSessions(p.lora), baseFrozenSession('scorer:base', () => buildUnderstandingScoreGraph(m.cfg))]);
+  // Not the one-call sampling session: a first click would wait for it (the first job builds it after itself).
+  await Promise.all([stepSessions(p.lora), baseFrozenSession('scorer:base', () => buildUnderstandingScoreGraph(m.cfg))]);
 }
 
 export async function setBackend(b: WebBackend): Promise<void> {
@@ -136,6 +137,15 @@ async function baseFrozenSession(key: string, graph: () => Graph, options: Sessi
   return session(key, () => serializeModel(freezeInputs(graph(), base)), { ...options, frozen: base });
 }
 
+/** The step-by-step sampling sessions (prefill, decode) for an adapter shape. */
+async function stepSessions(lora: LoraConfig): Promise<{ prefill: ModelSession; decode: ModelSession }> {
+  const { cfg } = await loadModel();
+  // One after another: the WebGPU EP refuses to create two sessions at once.
+  const prefill = await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg));
+  const decode = await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg));
+  return { prefill, decode };
+}
+
 const groupsReady = new Map<string, ModelSession>(); // `${backend}:${loraKey}` -> one-call sampling session
 let scheduleGroup: (lora: LoraConfig) => void = () => {};
 
@@ -160,10 +170,7 @@ export async function prepareGroupSampling(lora?: LoraConfig): Promise<void> {
  * for it. On WebGPU the step path keeps the KV cache on the GPU.
  */
 export async function generationSessions(lora: LoraConfig, opts: { waitForGroup?: boolean } = {}): Promise<GenerationSessions> {
-  const { cfg } = await loadModel();
-  // One after another: the WebGPU EP refuses to create two sessions at once.
-  const prefill = await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg));
-  const decode = await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg));
+  const { prefill, decode } = await stepSessions(lora);
   if (backend !== 'wasm') return { prefill, decode };
   if (opts.waitForGroup) await prepareGroupSampling(lora);
   const group = groupsReady.get(`${backend}:${loraKey(lora)}`);
