@@ -40,13 +40,17 @@ const load = () => loadavg().map((x) => round(x, 2));
 
 /**
  * MatMul FLOPs (2 per multiply-add) of one GRPO update on `batch` sequences: forward and backward
- * with respect to the LoRA A/B only (no input gradient for layer 0's q/k/v). The same count as the
- * reference's train_step_flops (../shared/ref/tiny_umm.py), which torch.profiler confirms.
+ * with respect to the LoRA A/B only (no input gradient for layer 0's q/k/v). With `prompts` =
+ * `batch` (every sequence whole) the same count as the reference's train_step_flops
+ * (../shared/ref/tiny_umm.py), which torch.profiler confirms; with fewer, the project's graph,
+ * which runs each distinct prompt once (sharedPromptLogits): prompts x T + batch x N positions.
  */
-export function grpoUpdateFlops(cfg: ModelConfig, batch: number, rank: number): number {
+export function grpoUpdateFlops(cfg: ModelConfig, batch: number, rank: number, prompts = batch): number {
   const [d, hd, r] = [cfg.width, cfg.mlpRatio * cfg.width, rank];
-  const len = cfg.maxText + cfg.imageTokens;
-  const tok = batch * len;
+  const [t, n] = [cfg.maxText, cfg.imageTokens];
+  const tok = prompts === batch ? batch * (t + n) : prompts * t + batch * n;
+  // query x key pairs: whole sequences, or each prompt's causal block once plus images over all keys
+  const pairs = prompts === batch ? batch * (t + n) * (t + n) : prompts * t * t + batch * n * (t + n);
   const mats: [string, number, number][] = [['q', d, d], ['k', d, d], ['v', d, d], ['o', d, d], ['up', d, hd], ['down', hd, d]];
   let f = 0;
   for (let l = 0; l < cfg.layers; l++) {
@@ -54,7 +58,7 @@ export function grpoUpdateFlops(cfg: ModelConfig, batch: number, rank: number): 
       f += 2 * tok * (i * o + i * r + r * o) + 2 * tok * (o * r + i * r + r * o);
       if (!(l === 0 && 'qkv'.includes(name))) f += 2 * tok * (o * i + r * i);
     }
-    f += 6 * 2 * batch * len * len * d; // attention: 2 forward, 4 backward batched matmuls
+    f += 6 * 2 * pairs * d; // attention: 2 forward, 4 backward batched matmuls
   }
   const headTok = batch * cfg.imageTokens;
   const [i, o] = [d, cfg.imageVocab];
@@ -121,7 +125,8 @@ async function nodeFigures(reps: number, gvuSteps: number) {
     createSession: (m, o) => createNodeSession(m, o), log: (r) => void rows.push(r), checkpoint: async () => {},
   });
   const stepMs = rows.slice(1).map((r) => r.seconds * 1000);
-  const flops = grpoUpdateFlops(cfg, b, run.loraRank);
+  const flops = grpoUpdateFlops(cfg, b, run.loraRank, P); // what the graph computes: each of the P prompts once
+  const wholeFlops = grpoUpdateFlops(cfg, b, run.loraRank); // the same update on whole sequences (PyTorch's)
   // GFLOP/s. On a shared machine best and median differ by 2-10x: compare best with best and
   // median with median, never across.
   const rate = (f: number, ms: number) => f / ms / 1e6;
@@ -144,6 +149,8 @@ async function nodeFigures(reps: number, gvuSteps: number) {
       gvu_step_runs_ms: stepMs.map((x) => round(x)),
       gvu_step: { promptsPerStep: P, groupSize: G, innerUpdates: run.innerUpdates, judge: true, first_step_dropped: true },
       grpo_update_flops: flops,
+      grpo_update_flops_whole_sequences: wholeFlops,
+      grpo_update_gflops_whole_sequences: round(rate(wholeFlops, Math.min(...times.grpo_update))), // the rate PyTorch's work would need
       matmul: `${mmSize}^3 float32, best of ${reps} for the peak`,
       loadavg_before: loadBefore, loadavg_after_tasks: loadAfterTasks, loadavg_after_gvu_steps: load(),
     },
