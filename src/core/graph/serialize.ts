@@ -16,7 +16,7 @@ export function serializeModel(graph: Graph, docString = ''): Uint8Array {
     irVersion: IR_VERSION,
     producerName: 'gvu-playground',
     docString,
-    opsetImport: [{ domain: '', version: OPSET }],
+    opsetImport: [{ domain: '', version: OPSET }, ...[...domainsOf(graph)].map((domain) => ({ domain, version: 1 }))],
     graph: toGraphProto(graph),
   });
   return onnx.ModelProto.encode(model).finish();
@@ -31,12 +31,23 @@ function toGraphProto(graph: Graph): P.IGraphProto {
     initializer: [...graph.initializers].map(([name, t]) => tensorProto(name, t)),
     node: withoutOutputCopies(graph).map((n) => ({
       opType: n.op,
+      domain: OPS[n.op].domain ?? '',
       name: n.name,
       input: [...n.inputs],
       output: [...n.outputs],
       attribute: Object.entries(n.attrs).map(([k, v]) => attribute(k, v, OPS[n.op].floatAttrs?.includes(k) ?? false)),
     })),
   };
+}
+
+/** The non-ONNX operator sets a graph and its bodies use (each imported at version 1). */
+function domainsOf(graph: Graph, into = new Set<string>()): Set<string> {
+  for (const n of graph.nodes) {
+    const d = OPS[n.op].domain;
+    if (d) into.add(d);
+    for (const a of Object.values(n.attrs)) if (a instanceof Graph) domainsOf(a, into);
+  }
+  return into;
 }
 
 /**

@@ -9,7 +9,9 @@
 //
 // A LoRA adapter (./lora.ts) is threaded through the same functions: its tensors sit in the same
 // Params record under their input names, and every adaptable matrix goes through `proj`.
-import { Graph, type Value, add, concat, gather, matMul, mul, neg, reshape, slice, softmax, sub, transpose, uniqueRows } from '../graph/index.ts';
+import {
+  Graph, type Value, add, concat, gather, matMul, mul, multiHeadAttention, neg, reshape, slice, softmax, sub, transpose, uniqueRows,
+} from '../graph/index.ts';
 import { crossEntropy, gelu, layerNorm, linear, tokenLogProbs, weightedMean } from '../graph/nn.ts';
 import { type ModelConfig, headSize } from './config.ts';
 import { type LoraConfig, loraInputNames, loraScale, loraShapes } from './lora.ts';
@@ -94,9 +96,19 @@ export interface KV {
   v: Value;
 }
 
+/** How the backbone is built: `fusedAttention` (inference with a cache only) uses ORT's MultiHeadAttention kernel. */
+export interface BackboneOptions {
+  readonly fusedAttention?: boolean;
+}
+
 /** Causal self-attention over [past, x]; mask [B, 1, T, S] is additive (0 or -1e9). */
-function attention(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV): { y: Value; kv: KV } {
+function attention(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV, opts: BackboneOptions = {}): { y: Value; kv: KV } {
   const [h, k] = [cfg.heads, headSize(cfg)];
+  if (opts.fusedAttention && past) {
+    // One kernel for split heads, cache append, scores, mask, softmax and merge: 12 nodes -> 1 per layer.
+    const fused = multiHeadAttention(proj(p, `h${i}.attn.wq`, x), proj(p, `h${i}.attn.wk`, x), proj(p, `h${i}.attn.wv`, x), mask, past, h);
+    return { y: proj(p, `h${i}.attn.wo`, fused.y), kv: { k: fused.k, v: fused.v } };
+  }
   const split = (v: Value) => transpose(reshape(v, [0, 0, h, k]), [0, 2, 1, 3]); // [B, H, T, K]
   const q = split(proj(p, `h${i}.attn.wq`, x));
   let kk = split(proj(p, `h${i}.attn.wk`, x));
@@ -111,19 +123,19 @@ function attention(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value
   return { y: proj(p, `h${i}.attn.wo`, merged), kv: { k: kk, v: vv } };
 }
 
-function block(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV): { h: Value; kv: KV } {
-  const a = attention(cfg, p, i, layerNorm(x, p[`h${i}.ln1.scale`], p[`h${i}.ln1.bias`]), mask, past);
+function block(cfg: ModelConfig, p: Params, i: number, x: Value, mask: Value, past?: KV, opts?: BackboneOptions): { h: Value; kv: KV } {
+  const a = attention(cfg, p, i, layerNorm(x, p[`h${i}.ln1.scale`], p[`h${i}.ln1.bias`]), mask, past, opts);
   const h1 = add(x, a.y);
   const up = gelu(proj(p, `h${i}.mlp.up`, layerNorm(h1, p[`h${i}.ln2.scale`], p[`h${i}.ln2.bias`]), `h${i}.mlp.up_b`));
   return { h: add(h1, proj(p, `h${i}.mlp.down`, up, `h${i}.mlp.down_b`)), kv: a.kv };
 }
 
 /** x [B, T, D] -> final-normed hidden states [B, T, D] and each layer's keys/values. */
-export function backbone(cfg: ModelConfig, p: Params, x: Value, mask: Value, past?: KV[]): { h: Value; present: KV[] } {
+export function backbone(cfg: ModelConfig, p: Params, x: Value, mask: Value, past?: KV[], opts?: BackboneOptions): { h: Value; present: KV[] } {
   const present: KV[] = [];
   let h = x;
   for (let i = 0; i < cfg.layers; i++) {
-    const out = block(cfg, p, i, h, mask, past?.[i]);
+    const out = block(cfg, p, i, h, mask, past?.[i], opts);
     h = out.h;
     present.push(out.kv);
   }
@@ -135,10 +147,12 @@ export function backbone(cfg: ModelConfig, p: Params, x: Value, mask: Value, pas
  * positions per layer -> the next code's logits [B, Vi] (at the last position) and the cache
  * extended by T.
  */
-export function generationStep(cfg: ModelConfig, p: Params, ids: Value, positions: Value, mask: Value, past?: KV[]): { logits: Value; present: KV[] } {
+export function generationStep(
+  cfg: ModelConfig, p: Params, ids: Value, positions: Value, mask: Value, past?: KV[], opts?: BackboneOptions,
+): { logits: Value; present: KV[] } {
   const t = ids.shape[1];
   if (typeof t !== 'number') throw new Error(`generationStep: the step's length must be fixed, got ${String(t)}`);
-  const { h, present } = backbone(cfg, p, embedTokens(p, ids, positions), mask, past);
+  const { h, present } = backbone(cfg, p, embedTokens(p, ids, positions), mask, past, opts);
   const last = slice(h, [t - 1], [t], [1]); // [B, 1, D]
   return { logits: reshape(proj(p, 'head_image', last), [0, cfg.imageVocab]), present };
 }

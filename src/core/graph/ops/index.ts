@@ -6,6 +6,7 @@ import { linalgOps } from './linalg.ts';
 import { indexingOps } from './indexing.ts';
 import { reduceOps } from './reduce.ts';
 import { controlOps } from './control.ts';
+import { contribOps } from './contrib.ts';
 
 export const OPS: Readonly<Record<string, OpSpec>> = {
   ...elementwiseOps,
@@ -14,6 +15,7 @@ export const OPS: Readonly<Record<string, OpSpec>> = {
   ...indexingOps,
   ...reduceOps,
   ...controlOps,
+  ...contribOps,
 };
 
 export * from './elementwise.ts';
@@ -22,4 +24,5 @@ export * from './linalg.ts';
 export * from './indexing.ts';
 export * from './reduce.ts';
 export * from './control.ts';
+export * from './contrib.ts';
 export type { OpSpec, InputGrads } from './spec.ts';

@@ -31,6 +31,8 @@ export interface OpSpec {
   vjp?(ctx: VjpCtx, grads: readonly (Value | null)[]): InputGrads;
   /** Attributes serialised as FLOAT (everything numeric else is INT/INTS). */
   readonly floatAttrs?: readonly string[];
+  /** The operator set it belongs to when not ONNX's own (ORT's contrib ops: 'com.microsoft'). */
+  readonly domain?: string;
 }
 
 export function need(v: Value | null, op: string, i: number): Value {
