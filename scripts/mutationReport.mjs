@@ -87,9 +87,13 @@ const folderOf = (path) => FOLDERS.find((f) => path.startsWith(`${f}/`)) ?? dirn
 
 const KEYS = { Killed: 'killed', Survived: 'survived', Timeout: 'timeout', NoCoverage: 'no_coverage', CompileError: 'compile_error', RuntimeError: 'runtime_error', Ignored: 'ignored' };
 const empty = () => ({ killed: 0, survived: 0, timeout: 0, no_coverage: 0, score: 0, compile_error: 0, runtime_error: 0, ignored: 0, mutants: 0 });
+// A timeout counts as detected in Stryker's score; a run that shares two cores with other jobs
+// (or is paused) also times out on mutants no test would catch, so the report gives the score with
+// timeouts counted as survived beside it: the true score lies between the two.
 const score = (c) => {
   const valid = c.killed + c.timeout + c.survived + c.no_coverage;
   c.score = valid === 0 ? null : Math.round((10000 * (c.killed + c.timeout)) / valid) / 100;
+  c.score_timeouts_as_survived = valid === 0 ? null : Math.round((10000 * c.killed) / valid) / 100;
   return c;
 };
 
@@ -196,7 +200,7 @@ const result = {
   date,
   command,
   tool: 'StrykerJS (@stryker-mutator/core, vitest runner on the unit project, typescript checker)',
-  score_formula: '(killed + timeout) / (killed + timeout + survived + no_coverage), percent',
+  score_formula: '(killed + timeout) / (killed + timeout + survived + no_coverage), percent; score_timeouts_as_survived: killed / the same',
   folders: Object.fromEntries([...order.map((f) => [f, perFolder.get(f)]), ['overall', overall]]),
   not_measured: FOLDERS.filter((f) => !perFolder.has(f)),
   files: Object.fromEntries([...perFile].map(([f, c]) => [f, { killed: c.killed, survived: c.survived, timeout: c.timeout, no_coverage: c.no_coverage, score: c.score }])),
@@ -205,7 +209,7 @@ mkdirSync(dirname(OUT_JSON), { recursive: true });
 writeFileSync(OUT_JSON, `${JSON.stringify(result, null, 2)}\n`);
 
 const pct = (s) => (s === null ? 'n/a' : `${s.toFixed(2)}%`);
-const row = (name, c) => `| ${name} | ${pct(c.score)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.no_coverage} | ${c.compile_error} | ${c.ignored} | ${c.mutants} |`;
+const row = (name, c) => `| ${name} | ${pct(c.score)} | ${pct(c.score_timeouts_as_survived ?? null)} | ${c.killed} | ${c.timeout} | ${c.survived} | ${c.no_coverage} | ${c.compile_error} | ${c.ignored} | ${c.mutants} |`;
 const md = [
   '# Mutation testing',
   '',
@@ -213,7 +217,9 @@ const md = [
   '`scripts/mutationReport.mjs`, which keeps the folders a run did not measure, so per-folder runs add',
   'up. Score = (killed + timeout) / (killed + timeout + survived + no coverage). Compile errors',
   '(ill-typed mutants, caught by the TypeScript checker) and ignored (static) mutants are not scored.',
-  'Targets (issue 13): >= 80% in gvu and eval, >= 70% overall.',
+  'Targets (issue 13): >= 80% in gvu and eval, >= 70% overall. A timeout counts as detected in that',
+  'score; runs on two shared (or paused) cores also time out on mutants no test catches, so the',
+  'score with timeouts counted as survived stands beside it: the true score lies between the two.',
   '',
   'Each folder was measured by:',
   '',
@@ -223,8 +229,8 @@ const md = [
   ...order.filter((f) => perFolder.get(f).not_tested).map((f) => `Interrupted run: in ${f}, ${perFolder.get(f).not_tested} of ${perFolder.get(f).mutants + perFolder.get(f).not_tested} mutants were not tested; the score covers those that were.`),
   ...order.filter((f) => perFolder.get(f).files_not_measured).map((f) => `Measured in part: ${f} (its score covers only the files measured; not measured: ${perFolder.get(f).files_not_measured.join(', ')}).`),
   '',
-  '| folder | score | killed | timeout | survived | no coverage | compile error | ignored | mutants |',
-  '|---|---|---|---|---|---|---|---|---|',
+  '| folder | score | timeouts as survived | killed | timeout | survived | no coverage | compile error | ignored | mutants |',
+  '|---|---|---|---|---|---|---|---|---|---|',
   ...order.map((f) => row(perFolder.get(f).complete ? f : `${f} (part)`, perFolder.get(f))),
   row('**overall**', overall),
   '',
