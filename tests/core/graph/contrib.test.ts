@@ -9,6 +9,7 @@ import { type KV, declareParams, generationStep } from '../../../src/core/model/
 import { initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { randn } from '../../../src/core/tensor.ts';
+import { nameSeed } from '../model/nameSeed.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -33,7 +34,7 @@ function decodeStep(fusedAttention: boolean): Graph {
 describe('MultiHeadAttention (com.microsoft)', () => {
   it('a fused decode step gives the primitives\' logits and cache, padding masked, to float32 rounding', async () => {
     const w = initWeights(CFG, 8);
-    for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, k.length * 23, 0.5);
+    for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, nameSeed(k, 23), 0.5);
     const pads = [3, 0]; // the first row's prompt is left-padded: those keys must stay masked
     const s = CFG.maxText + 2 + 1;
     const past = Object.fromEntries(Array.from({ length: CFG.layers }, (_, i) => [

@@ -11,6 +11,7 @@ import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { ModelSession } from '../../../src/core/runtime/session.ts';
 import { randn } from '../../../src/core/tensor.ts';
+import { nameSeed } from '../model/nameSeed.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -26,7 +27,7 @@ const rowsSeen: number[] = []; // image rows of every prefill/decode run (prefil
 
 beforeAll(async () => {
   W = initWeights(CFG, 3);
-  for (const [k, t] of Object.entries(W)) if (!/scale|bias|_b$/.test(k)) W[k] = randn('float32', t.dims, k.length * 13, 0.3);
+  for (const [k, t] of Object.entries(W)) if (!/scale|bias|_b$/.test(k)) W[k] = randn('float32', t.dims, nameSeed(k, 13), 0.3);
   const m = generationStepModels(CFG);
   const spy = (s: ModelSession): ModelSession => ({ ...s, run: (f, o) => (rowsSeen.push((f.rows ?? f.ids).dims[0]), s.run(f, o)) });
   sessions = { prefill: spy(await createNodeSession(m.prefill)), decode: spy(await createNodeSession(m.decode)) };

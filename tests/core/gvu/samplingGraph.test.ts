@@ -15,6 +15,7 @@ import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { ModelSession } from '../../../src/core/runtime/session.ts';
 import { randn } from '../../../src/core/tensor.ts';
 import { promptIds } from '../../../src/core/world/index.ts';
+import { nameSeed } from '../model/nameSeed.ts';
 
 const SMALL: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -43,7 +44,7 @@ const maxDiff = (a: SampledImage[], b: SampledImage[], k: 'policyLogp' | 'modelL
 describe('sampling a group in one call', () => {
   it('draws the same codes as the step-by-step path, seed for seed, under min-p, temperature and no filter', async () => {
     const base = initWeights(SMALL, 4);
-    for (const [k, t] of Object.entries(base)) if (!/scale|bias|_b$/.test(k)) base[k] = randn('float32', t.dims, k.length * 17, 0.5);
+    for (const [k, t] of Object.entries(base)) if (!/scale|bias|_b$/.test(k)) base[k] = randn('float32', t.dims, nameSeed(k, 17), 0.5);
     const policy = policyOf(SMALL, LORA, base);
     const { steps, oneCall } = await bothPaths(SMALL, LORA, base);
     // Three prompts, the first repeated: rows share its prefill; padding differs per prompt.

@@ -11,6 +11,7 @@ import {
 import { type Weights, initLora, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { type TensorData, mulberry32, randn, tensor } from '../../../src/core/tensor.ts';
+import { nameSeed } from './nameSeed.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -20,7 +21,7 @@ const LORA: LoraConfig = { rank: 4, alpha: 8, targets: LORA_TARGETS };
 
 function baseWeights(): Weights {
   const w = initWeights(CFG, 3);
-  for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, k.length * 13, 0.3);
+  for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, nameSeed(k, 13), 0.3);
   return w;
 }
 

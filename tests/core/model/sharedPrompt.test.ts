@@ -12,6 +12,7 @@ import { declareLora, declareParams, generationLogits, sharedPromptLogits } from
 import { initLora, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { type TensorData, randn, tensor } from '../../../src/core/tensor.ts';
+import { nameSeed } from './nameSeed.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -40,7 +41,7 @@ function lossGraph(logitsOf: typeof generationLogits): Graph {
 describe('sharedPromptLogits', () => {
   it('gives the whole-sequence logits and adapter gradients, each prompt computed once', async () => {
     const base = initWeights(CFG, 6);
-    for (const [k, t] of Object.entries(base)) if (!/scale|bias|_b$/.test(k)) base[k] = randn('float32', t.dims, k.length * 19, 0.4);
+    for (const [k, t] of Object.entries(base)) if (!/scale|bias|_b$/.test(k)) base[k] = randn('float32', t.dims, nameSeed(k, 19), 0.4);
     const lora = initLora(CFG, LORA, 3);
     for (const k of Object.keys(lora)) if (k.endsWith('.B')) lora[k] = randn('float32', lora[k].dims, k.length * 5, 0.3);
     const b = packGeneration(CFG, PROMPTS, CODES);

@@ -9,6 +9,7 @@ import {
 import { checkWeights, decodeSafetensors, encodeSafetensors, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { type TensorData, mulberry32, randn, tensor } from '../../../src/core/tensor.ts';
+import { nameSeed } from './nameSeed.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
@@ -18,7 +19,7 @@ const CFG: ModelConfig = {
 // Larger-than-default weights so logits differ clearly between positions.
 function weights() {
   const w = initWeights(CFG, 3);
-  for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, k.length * 13, 0.3);
+  for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, nameSeed(k, 13), 0.3);
   return w;
 }
 
