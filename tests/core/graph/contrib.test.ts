@@ -9,7 +9,7 @@ import { type KV, declareParams, generationStep } from '../../../src/core/model/
 import { initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { randn } from '../../../src/core/tensor.ts';
-import { nameSeed } from '../model/nameSeed.ts';
+import { nameSeed } from '../model/testModels.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,

@@ -11,7 +11,7 @@ import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { ModelSession } from '../../../src/core/runtime/session.ts';
 import { randn } from '../../../src/core/tensor.ts';
-import { nameSeed } from '../model/nameSeed.ts';
+import { nameSeed } from '../model/testModels.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,

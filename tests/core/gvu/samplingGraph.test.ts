@@ -15,7 +15,7 @@ import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { ModelSession } from '../../../src/core/runtime/session.ts';
 import { randn } from '../../../src/core/tensor.ts';
 import { promptIds } from '../../../src/core/world/index.ts';
-import { nameSeed } from '../model/nameSeed.ts';
+import { nameSeed } from '../model/testModels.ts';
 
 const SMALL: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,

@@ -6,24 +6,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GVU_DEFAULTS, type GvuConfig, type GvuHooks, type GvuState, freshGvuState, trainGvu } from '../../../src/core/gvu/trainer.ts';
 import type { ModelConfig } from '../../../src/core/model/config.ts';
-import { type Weights, initWeights } from '../../../src/core/model/weights.ts';
+import type { Weights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { ModelSession } from '../../../src/core/runtime/session.ts';
-import { randn } from '../../../src/core/tensor.ts';
 import { parseSpecJsonl } from '../../../src/core/world/index.ts';
+import { WORLD_UMM, randomBase } from '../model/testModels.ts';
 
-const CFG: ModelConfig = {
-  family: 'tiny-umm', width: 32, layers: 1, heads: 2, mlpRatio: 2, textVocab: 46, imageVocab: 37,
-  imageTokens: 16, patchDim: 432, maxText: 20, maxSeq: 36,
-};
+const CFG: ModelConfig = WORLD_UMM;
 const TRAIN = parseSpecJsonl(readFileSync('public/data/prompts/train.jsonl', 'utf8'), 'train.jsonl').slice(0, 4);
 const RUN: GvuConfig = { ...GVU_DEFAULTS, steps: 2, promptsPerStep: 2, groupSize: 2, innerUpdates: 3, lr: 1e-2, evalEvery: 0, checkpointEvery: 100, seed: 5 };
 
-function baseWeights(): Weights {
-  const w = initWeights(CFG, 9);
-  for (const [k, t] of Object.entries(w)) if (!/scale|bias|_b$/.test(k)) w[k] = randn('float32', t.dims, k.length * 13 + 5, 0.2);
-  return w;
-}
+const baseWeights = (): Weights => randomBase(CFG, 9, 0.2);
 
 const bytesOf = (s: GvuState) => [
   s.step, s.adam.step,

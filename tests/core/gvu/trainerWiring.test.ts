@@ -24,11 +24,9 @@ import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import type { Feeds, ModelSession } from '../../../src/core/runtime/session.ts';
 import { mulberry32, randn } from '../../../src/core/tensor.ts';
 import { parseSpecJsonl, promptIds } from '../../../src/core/world/index.ts';
+import { WORLD_UMM } from '../model/testModels.ts';
 
-const CFG: ModelConfig = {
-  family: 'tiny-umm', width: 32, layers: 1, heads: 2, mlpRatio: 2, textVocab: 46, imageVocab: 37,
-  imageTokens: 16, patchDim: 432, maxText: 20, maxSeq: 36,
-};
+const CFG: ModelConfig = WORLD_UMM;
 const TRAIN = parseSpecJsonl(readFileSync('public/data/prompts/train.jsonl', 'utf8'), 'train.jsonl').slice(0, 4);
 const RUN: GvuConfig = { ...GVU_DEFAULTS, steps: 1, promptsPerStep: 2, groupSize: 3, innerUpdates: 1, lr: 1e-3, evalEvery: 0, checkpointEvery: 100, seed: 11 };
 

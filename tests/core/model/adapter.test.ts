@@ -6,18 +6,12 @@ import type { ModelConfig } from '../../../src/core/model/config.ts';
 import { LORA_DEFAULTS, type LoraConfig } from '../../../src/core/model/lora.ts';
 import { type Weights, decodeSafetensors, encodeSafetensors, initLora } from '../../../src/core/model/weights.ts';
 import { randn } from '../../../src/core/tensor.ts';
+import { SMALL_UMM, movedAdapter } from './testModels.ts';
 
-const CFG: ModelConfig = {
-  family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
-  imageTokens: 4, patchDim: 6, maxText: 5, maxSeq: 9,
-};
+const CFG: ModelConfig = SMALL_UMM;
 const LORA: LoraConfig = { rank: 4, alpha: 16, targets: ['attn.wq', 'attn.wv', 'mlp.down', 'head_image'] };
 
-function trained(lora: LoraConfig = LORA): Weights {
-  const w = initLora(CFG, lora, 1);
-  for (const k of Object.keys(w)) if (k.endsWith('.B')) w[k] = randn('float32', w[k].dims, k.length * 31, 0.2);
-  return w;
-}
+const trained = (lora: LoraConfig = LORA): Weights => movedAdapter(CFG, lora, 1, 0.2);
 
 const bits = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length));
 

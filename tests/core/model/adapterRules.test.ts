@@ -6,20 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { type AdapterFiles, decodeAdapter, encodeAdapter, peftTensorName } from '../../../src/core/model/adapter.ts';
 import type { ModelConfig } from '../../../src/core/model/config.ts';
 import type { LoraConfig } from '../../../src/core/model/lora.ts';
-import { type Weights, decodeSafetensors, encodeSafetensors, initLora } from '../../../src/core/model/weights.ts';
-import { randn, tensor } from '../../../src/core/tensor.ts';
+import { type Weights, decodeSafetensors, encodeSafetensors } from '../../../src/core/model/weights.ts';
+import { tensor } from '../../../src/core/tensor.ts';
+import { SMALL_UMM, movedAdapter } from './testModels.ts';
 
-const CFG: ModelConfig = {
-  family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
-  imageTokens: 4, patchDim: 6, maxText: 5, maxSeq: 9,
-};
+const CFG: ModelConfig = SMALL_UMM;
 const LORA: LoraConfig = { rank: 4, alpha: 16, targets: ['attn.wq', 'attn.wv', 'mlp.down', 'head_image'] };
 
-function trained(lora: LoraConfig = LORA): Weights {
-  const w = initLora(CFG, lora, 1);
-  for (const k of Object.keys(w)) if (k.endsWith('.B')) w[k] = randn('float32', w[k].dims, k.length * 31, 0.2);
-  return w;
-}
+const trained = (lora: LoraConfig = LORA): Weights => movedAdapter(CFG, lora, 1, 0.2);
 
 /** The adapter with its config replaced by `json` or edited, or its tensors edited. */
 function edited(files: AdapterFiles, edit: { json?: string; config?: Record<string, unknown>; tensors?: (t: Weights) => void }): AdapterFiles {

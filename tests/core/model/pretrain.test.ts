@@ -10,11 +10,9 @@ import { ADAM_DEFAULTS, adamStep, initAdamState } from '../../../src/core/optim/
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { toNumbers } from '../../../src/core/tensor.ts';
 import { decode, parseSpecJsonl } from '../../../src/core/world/index.ts';
+import { WORLD_UMM } from './testModels.ts';
 
-const CFG: ModelConfig = {
-  family: 'tiny-umm', width: 32, layers: 1, heads: 2, mlpRatio: 2, textVocab: 46, imageVocab: 37,
-  imageTokens: 16, patchDim: 432, maxText: 20, maxSeq: 36,
-};
+const CFG: ModelConfig = WORLD_UMM;
 const load = (s: string) => parseSpecJsonl(readFileSync(`public/data/prompts/${s}.jsonl`, 'utf8'), s);
 const SETS = { train: load('train'), val: load('val'), test: load('test') };
 const MIX = { genBatch: 8, undBatch: 8, promptDropout: 0.1, seed: 0 };

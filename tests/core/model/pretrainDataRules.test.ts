@@ -8,11 +8,9 @@ import type { ModelConfig } from '../../../src/core/model/config.ts';
 import { caption, drawCount, makePretrainBatcher, randomScene, stepRng } from '../../../src/core/model/pretrainData.ts';
 import { mulberry32, toNumbers } from '../../../src/core/tensor.ts';
 import { COLOURS, HELD_OUT_BINDINGS, NUMBER_WORDS, SHAPES, type Scene, decode, parseSpecJsonl } from '../../../src/core/world/index.ts';
+import { WORLD_UMM } from './testModels.ts';
 
-const CFG: ModelConfig = {
-  family: 'tiny-umm', width: 32, layers: 1, heads: 2, mlpRatio: 2, textVocab: 46, imageVocab: 37,
-  imageTokens: 16, patchDim: 432, maxText: 20, maxSeq: 36,
-};
+const CFG: ModelConfig = WORLD_UMM;
 const load = (s: string) => parseSpecJsonl(readFileSync(`public/data/prompts/${s}.jsonl`, 'utf8'), s);
 const SETS = { train: load('train'), val: load('val'), test: load('test') };
 const MIX = { genBatch: 32, undBatch: 8, promptDropout: 0, seed: 0 };

@@ -12,7 +12,7 @@ import { declareLora, declareParams, generationLogits, sharedPromptLogits } from
 import { initLora, initWeights } from '../../../src/core/model/weights.ts';
 import { createNodeSession } from '../../../src/core/runtime/node.ts';
 import { type TensorData, randn, tensor } from '../../../src/core/tensor.ts';
-import { nameSeed } from './nameSeed.ts';
+import { nameSeed } from './testModels.ts';
 
 const CFG: ModelConfig = {
   family: 'tiny-umm', width: 16, layers: 2, heads: 2, mlpRatio: 2, textVocab: 10, imageVocab: 5,
