@@ -52,6 +52,7 @@ for (const r of reports) {
   for (const [name, f] of Object.entries(report.files ?? {})) {
     const rel = relative(process.cwd(), resolve(report.projectRoot ?? process.cwd(), name)).split('\\').join('/');
     files.set(rel, f);
+    untested.delete(rel); // a later, finished report of the file supersedes an interrupted run's plan
   }
 }
 // The event-recorder folder of a run (stryker.config.mjs), finished or not: every tested mutant is
