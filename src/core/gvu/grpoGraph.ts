@@ -10,12 +10,13 @@
 // tokens per image it equals GRPO's mean over samples of per-sample token means.
 // Only the adapter is trained: the gradient graph differentiates with respect to LoRA A/B alone.
 import {
-  Graph, type Value, add, and, buildGradientGraph, cast, exp, greater, less, maximum, minimum, mul, neg, or,
+  Graph, type Value, add, and, buildGradientGraph, cast, exp, freezeInputs, greater, less, maximum, minimum, mul, neg, or,
   serializeModel, slice, sub, unsqueeze,
 } from '../graph/index.ts';
 import { tokenLogProbs, weightedMean } from '../graph/nn.ts';
 import type { ModelConfig } from '../model/config.ts';
 import { type LoraConfig, loraShapes } from '../model/lora.ts';
+import type { Weights } from '../model/weights.ts';
 import { type FloatDType, declareLora, declareParams, paramShapes, sharedPromptLogits } from '../model/umm.ts';
 
 /** The per-token inputs of the objective besides logp. Shapes: [B, N] unless noted. */
@@ -55,6 +56,12 @@ export function grpoObjective(logp: Value, t: GrpoTerms): GrpoStats {
 
 export interface GrpoGraphOptions {
   readonly dtype?: FloatDType; // float64 only for gradient checks (default float32)
+  /**
+   * The base weights, stored in the model (freezeInputs): GvU never changes them, so they are not
+   * fed at every update (in the browser, copied into WASM memory), and ORT pre-packs them. Create
+   * the session with the same tensors as SessionOptions.frozen.
+   */
+  readonly frozen?: Weights;
 }
 
 /**
@@ -100,5 +107,5 @@ export const loraParamNames = (cfg: ModelConfig, lora: LoraConfig): string[] => 
  */
 export function buildGrpoGradientModel(cfg: ModelConfig, lora: LoraConfig, opts: GrpoGraphOptions = {}): Uint8Array {
   const g = buildGradientGraph(buildGrpoLossGraph(cfg, lora, opts), 'loss', loraParamNames(cfg, lora));
-  return serializeModel(g, `GRPO on LoRA r=${lora.rank} alpha=${lora.alpha}`);
+  return serializeModel(opts.frozen ? freezeInputs(g, opts.frozen) : g, `GRPO on LoRA r=${lora.rank} alpha=${lora.alpha}`);
 }

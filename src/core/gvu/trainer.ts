@@ -175,7 +175,7 @@ export async function createGvuSessions(
     group: groupSampling ? await create(groupSamplingModel(cfg, lora, base), groupSamplingOptions(base)) : undefined,
     scorer: await inference(buildUnderstandingScoreGraph(cfg, run.teacher === 'policy' ? { lora } : {})),
     reference: await inference(buildGenerationLogitsGraph(cfg)),
-    grpo: await create(buildGrpoGradientModel(cfg, lora)),
+    grpo: await create(buildGrpoGradientModel(cfg, lora, { frozen: base }), frozen),
   };
 }
 export type GvuSessions = Awaited<ReturnType<typeof createGvuSessions>>;
