@@ -154,13 +154,22 @@ export function setGroupScheduler(schedule: (lora: LoraConfig) => void): void {
   scheduleGroup = schedule;
 }
 
+const groupsFailed = new Set<string>(); // builds that failed: those jobs keep the step path, not retried
+
 /** Build the one-call sampling session for an adapter shape (WASM only: Loop and float64 kernels run there). */
 export async function prepareGroupSampling(lora?: LoraConfig): Promise<void> {
   if (backend !== 'wasm') return;
   const { cfg } = await loadModel();
   const l = lora ?? (await policy()).lora;
-  const s = await baseFrozenSession(`group:${loraKey(l)}`, () => buildSamplingGraph(cfg, l));
-  groupsReady.set(`${backend}:${loraKey(l)}`, s);
+  const key = `${backend}:${loraKey(l)}`;
+  if (groupsFailed.has(key)) return;
+  try {
+    groupsReady.set(key, await baseFrozenSession(`group:${loraKey(l)}`, () => buildSamplingGraph(cfg, l)));
+  } catch (err) {
+    groupsFailed.add(key); // sampling stays correct (and the same) on the step path
+    console.warn(`one-call sampling unavailable on ${backend}, sampling step by step:`, err);
+    throw err;
+  }
 }
 
 /**
@@ -172,9 +181,10 @@ export async function prepareGroupSampling(lora?: LoraConfig): Promise<void> {
 export async function generationSessions(lora: LoraConfig, opts: { waitForGroup?: boolean } = {}): Promise<GenerationSessions> {
   const { prefill, decode } = await stepSessions(lora);
   if (backend !== 'wasm') return { prefill, decode };
-  if (opts.waitForGroup) await prepareGroupSampling(lora);
-  const group = groupsReady.get(`${backend}:${loraKey(lora)}`);
-  if (!group) scheduleGroup(lora);
+  if (opts.waitForGroup) await prepareGroupSampling(lora).catch(() => {}); // a failed build leaves the step path
+  const key = `${backend}:${loraKey(lora)}`;
+  const group = groupsReady.get(key);
+  if (!group && !groupsFailed.has(key)) scheduleGroup(lora);
   return group ? { prefill, decode, group } : { prefill, decode };
 }
 
