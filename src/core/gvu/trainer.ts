@@ -306,7 +306,7 @@ export async function trainGvu(
       };
       let stats = { loss: NaN, kl: NaN, clipFrac: NaN, ratioMean: NaN, gradNorm: NaN };
       let skipReason: string | undefined;
-      const restore = snapshot(state);
+      const restore = hooks.signal ? snapshot(state) : () => {}; // only a signal can drop a step between its updates
       for (let k = 0; k < run.innerUpdates; k++) {
         if (hooks.signal?.aborted) restore(); // undo this step's earlier updates, then stop
         stopIfAsked(hooks.signal, `before update ${k + 1} of ${run.innerUpdates}`);
