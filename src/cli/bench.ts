@@ -1,5 +1,6 @@
 // `npm run bench` -> docs/results/bench.json: the project's own performance figures. Node
-// (onnxruntime-node, default threads, the trainer's sessions): sampling a group of 8, the reward of
+// (onnxruntime-node, default threads, the trainer's sessions): sampling a group of 8 (the adapter fed,
+// as in training, and merged, as with a fixed adapter), the reward of
 // 8 images, one GRPO update (16 x 8 sequences, forward + backward + Adam), a whole GvU step (the
 // trainer's own step, judge included), and ORT's MatMul peak on this machine with the GRPO update's
 // MatMul throughput as a fraction of it. Browser (headless Chromium, WASM): first image from a cold
@@ -12,10 +13,11 @@ import { loadavg } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Graph, matMul, serializeModel } from '../core/graph/index.ts';
 import { loraParamNames } from '../core/gvu/grpoGraph.ts';
-import { GVU_SAMPLING, sampleImages } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, releaseGenerationSessions, sampleImages } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, createGvuSessions, freshGvuState, trainGvu } from '../core/gvu/trainer.ts';
 import type { ModelConfig } from '../core/model/config.ts';
+import { mergeAdapter } from '../core/model/mergeAdapter.ts';
 import { packGeneration } from '../core/model/sequences.ts';
 import { adamStep } from '../core/optim/adam.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
@@ -23,6 +25,7 @@ import { mulberry32, randn, tensor } from '../core/tensor.ts';
 import { parseSpecJsonl, promptIds, renderTokens } from '../core/world/index.ts';
 import { BROWSER_OUT, measureBrowser } from './browserTimings.ts';
 import { parseFlags, flag } from './flags.ts';
+import { createGenerationSessions } from './generationSessions.ts';
 import { loadModel } from './modelFiles.ts';
 
 export const BENCH_FLAGS = {
@@ -77,6 +80,11 @@ async function nodeFigures(reps: number, gvuSteps: number) {
   const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };
   const n = cfg.imageTokens;
   const sample8 = () => sampleImages(cfg, policy, s, [promptIds(train[0].prompt)], { ...GVU_SAMPLING, groupSize: G, seeds: [...Array(G).keys()].map((i) => 2000 + i) });
+  // The same group with the adapter merged into the weights, as evaluation and batch scoring sample
+  // with a fixed adapter (mergeAdapter.ts); training feeds it, since it changes at every step.
+  const merged = mergeAdapter(base, s.lora, state.lora);
+  const fixed = await createGenerationSessions(cfg, merged);
+  const sample8Merged = () => sampleImages(cfg, merged, fixed, [promptIds(train[0].prompt)], { ...GVU_SAMPLING, groupSize: G, seeds: [...Array(G).keys()].map((i) => 2000 + i) });
   const eight = await sample8();
   const images = eight.map((x) => renderTokens(x.codes));
   const rnd = mulberry32(5);
@@ -99,6 +107,7 @@ async function nodeFigures(reps: number, gvuSteps: number) {
 
   const tasks: Record<string, () => Promise<unknown>> = {
     sample8,
+    sample8Merged,
     reward8: () => scoreImages(cfg, base, s.scorer, images.map((image) => ({ image, prompt: train[0].prompt }))),
     grpo_update: async () => {
       const out = await s.grpo.run({ ...grpoFeeds, ...state.lora });
@@ -118,6 +127,7 @@ async function nodeFigures(reps: number, gvuSteps: number) {
   }
   const loadAfterTasks = load();
   await Promise.all([s.prefill, s.decode, s.group, s.scorer, s.reference, s.grpo, mm].map((x) => x?.release()));
+  await releaseGenerationSessions(fixed);
 
   // The trainer's own whole step: P x G rollouts, decode, judge, reward, reference, 2 updates.
   const rows: GvuLogRow[] = [];
@@ -136,7 +146,8 @@ async function nodeFigures(reps: number, gvuSteps: number) {
   const grpoBest = rate(flops, Math.min(...times.grpo_update));
   return {
     threads: process.env.GVU_ORT_THREADS ?? 'default',
-    sample_group8_ms: round(median(times.sample8)),
+    sample_group8_ms: round(median(times.sample8)), // the adapter fed, as in training
+    sample_group8_merged_adapter_ms: round(median(times.sample8Merged)), // a fixed adapter merged into the weights
     reward8_ms: round(median(times.reward8)),
     grpo_update_ms: round(median(times.grpo_update)),
     gvu_step_ms: round(median(stepMs)),

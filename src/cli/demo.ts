@@ -12,6 +12,7 @@ import { parseRunEvals } from '../core/io/runFolder.ts';
 import type { DecodedAdapter } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { Weights } from '../core/model/weights.ts';
+import { mergeAdapter } from '../core/model/mergeAdapter.ts';
 import type { Spec } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { flag, parseFlags } from './flags.ts';
@@ -30,9 +31,10 @@ export const DEMO_FLAGS = {
 
 /** The judge's pass rate of base (+ adapter) on the prompts: g images each, image seed set 0. */
 async function passRate(cfg: ModelConfig, base: Weights, adapter: DecodedAdapter | null, prompts: readonly Spec[], g: number): Promise<number> {
-  const sessions = await createGenerationSessions(cfg, base, adapter?.lora);
+  const policy = adapter ? mergeAdapter(base, adapter.lora, adapter.weights) : base;
+  const sessions = await createGenerationSessions(cfg, policy);
   try {
-    const samples = await sampleAndJudge(cfg, { ...base, ...adapter?.weights }, sessions, prompts, { ...GVU_SAMPLING, groupSize: g }, 0);
+    const samples = await sampleAndJudge(cfg, policy, sessions, prompts, { ...GVU_SAMPLING, groupSize: g }, 0);
     return samples.filter((s) => s.pass).length / samples.length;
   } finally {
     await releaseGenerationSessions(sessions);

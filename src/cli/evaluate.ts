@@ -13,6 +13,7 @@ import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
+import { mergeAdapter } from '../core/model/mergeAdapter.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import type { Weights } from '../core/model/weights.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
@@ -50,10 +51,10 @@ export async function evaluatePolicy(
   opts: { seedSets: number; groupSize: number; scenesPerPrompt: number; log?: (line: string) => void },
 ): Promise<PolicyEval> {
   const log = opts.log ?? (() => {});
-  const lora = adapter?.lora;
-  const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const sessions = await createGenerationSessions(cfg, base, lora);
-  const policyScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg, lora ? { lora } : {}), base)), { frozen: base });
+  // The adapter is fixed for the whole evaluation: merged into the weights, it runs on the base graph.
+  const policy = adapter ? mergeAdapter(base, adapter.lora, adapter.weights) : base;
+  const sessions = await createGenerationSessions(cfg, policy);
+  const policyScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), policy)), { frozen: policy });
   const frozenScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), base)), { frozen: base });
   const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: opts.groupSize };
   const perSeed: PromptSetScore[] = [];

@@ -20,6 +20,7 @@ import { type ScoredRow, resultsToCsv, resultsToJsonl } from '../core/io/results
 import type { ModelConfig } from '../core/model/config.ts';
 import { buildUnderstandingScoreGraph } from '../core/model/umm.ts';
 import type { Weights } from '../core/model/weights.ts';
+import { mergeAdapter } from '../core/model/mergeAdapter.ts';
 import { createNodeSession } from '../core/runtime/node.ts';
 import { BOS_ID, IMAGE_SIZE, IMG_ID, UNCOND_PROMPT, lookupSpec, renderTokens } from '../core/world/index.ts';
 import type { Spec } from '../core/world/spec.ts';
@@ -112,11 +113,12 @@ export interface TinyScorer {
 }
 
 export async function createTinyScorer(o: ScoreSettings, cfg: ModelConfig, base: Weights, adapter: ReturnType<typeof loadAdapter> | null): Promise<TinyScorer> {
-  const policy = { ...base, ...(adapter?.weights ?? {}) };
-  const sessions = await createGenerationSessions(cfg, base, adapter?.lora);
+  // The adapter is fixed for the whole run: merged into the weights, it runs on the base graph.
+  const policy = adapter ? mergeAdapter(base, adapter.lora, adapter.weights) : base;
+  const sessions = await createGenerationSessions(cfg, policy);
   const teacherIsPolicy = o.teacher === 'policy' && adapter !== null;
-  const scorerGraph = buildUnderstandingScoreGraph(cfg, teacherIsPolicy && adapter ? { lora: adapter.lora } : {});
-  const scorer = await createNodeSession(serializeModel(freezeInputs(scorerGraph, base)), { frozen: base });
+  const teacher = teacherIsPolicy ? policy : base;
+  const scorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), teacher)), { frozen: teacher });
   // Plain prompts that are ShapesWorld prompts get their spec from the shipped sets, else from the
   // grammar (promptToSpec), so they are judged too.
   const shipped = Object.values(loadPromptSets()).flat();

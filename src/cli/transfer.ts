@@ -11,6 +11,7 @@ import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
 import type { Weights } from '../core/model/weights.ts';
+import { mergeAdapter } from '../core/model/mergeAdapter.ts';
 import { mulberry32 } from '../core/tensor.ts';
 import { type Spec, TAGS, promptSetJsonl, shuffled } from '../core/world/index.ts';
 import { loadAdapter } from './adapterFiles.ts';
@@ -44,8 +45,8 @@ export const TRANSFER_FLAGS = {
  * of sessions for all sets. The policy is `base` plus the adapter, if any.
  */
 async function passRates(cfg: ModelConfig, base: Weights, adapter: { lora: LoraConfig; weights: Weights } | undefined, sets: Spec[][], g: number): Promise<number[]> {
-  const sessions = await createGenerationSessions(cfg, base, adapter?.lora);
-  const policy = { ...base, ...adapter?.weights };
+  const policy = adapter ? mergeAdapter(base, adapter.lora, adapter.weights) : base;
+  const sessions = await createGenerationSessions(cfg, policy);
   try {
     const rates = [];
     for (const specs of sets) {
