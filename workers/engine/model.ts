@@ -3,11 +3,11 @@
 // else in workers/engine reads the model through this file.
 import { Graph, freezeInputs, serializeModel } from '../../src/core/graph/index.ts';
 import { type ModelConfig, validateConfig } from '../../src/core/model/config.ts';
-import { LORA_DEFAULTS, type LoraConfig } from '../../src/core/model/lora.ts';
+import type { LoraConfig } from '../../src/core/model/lora.ts';
 import { buildGenerationStepGraph, buildUnderstandingScoreGraph } from '../../src/core/model/umm.ts';
 import { type GenerationSessions, generationSessionOptions } from '../../src/core/gvu/sampling.ts';
 import { buildSamplingGraph } from '../../src/core/gvu/samplingGraph.ts';
-import { type Weights, checkWeights, countParams, decodeSafetensors, initLora } from '../../src/core/model/weights.ts';
+import { type Weights, checkWeights, countParams, decodeSafetensors } from '../../src/core/model/weights.ts';
 import type { ModelSession, SessionOptions } from '../../src/core/runtime/session.ts';
 import { type WebBackend, createWebSession, loadOrt, siteUrl } from '../../src/core/runtime/web.ts';
 import { type Spec, parseSpecJsonl, wordGroupOf } from '../../src/core/world/index.ts';
@@ -113,19 +113,17 @@ export function session(key: string, build: () => Uint8Array, options?: SessionO
   return s;
 }
 
-const loraKey = (l: LoraConfig) => `r${l.rank}a${l.alpha}:${l.targets.join(',')}`;
+/** Sessions are built per adapter shape; `null` is the base model's graph, which has no adapter nodes. */
+const loraKey = (l: LoraConfig | null) => (l ? `r${l.rank}a${l.alpha}:${l.targets.join(',')}` : 'base');
 
-/** The adapter in use, or a fresh one (B = 0: exactly the base model) so one graph serves both. */
-export async function policy(): Promise<{ lora: LoraConfig; weights: Weights; isBase: boolean }> {
+/**
+ * The adapter in use with its graph's shape, or the base model alone (lora null): sampling the base
+ * through the LoRA graph with B = 0 gave the same images, but ran 75 adapter nodes per token for nothing.
+ */
+export async function policy(): Promise<{ lora: LoraConfig | null; weights: Weights; isBase: boolean }> {
   const m = await loadModel();
   if (adapter) return { lora: adapter.lora, weights: { ...m.base, ...adapter.weights }, isBase: false };
-  return { lora: LORA_DEFAULTS, weights: { ...m.base, ...initLora(m.cfg, LORA_DEFAULTS) }, isBase: true };
-}
-
-/** The same LoRA graph with the adapter switched off (B = 0), for before/after comparisons. */
-export async function basePolicy(lora: LoraConfig): Promise<Weights> {
-  const m = await loadModel();
-  return { ...m.base, ...initLora(m.cfg, lora) };
+  return { lora: null, weights: m.base, isBase: true };
 }
 
 /**
@@ -137,34 +135,34 @@ async function baseFrozenSession(key: string, graph: () => Graph, options: Sessi
   return session(key, () => serializeModel(freezeInputs(graph(), base)), { ...options, frozen: base });
 }
 
-/** The step-by-step sampling sessions (prefill, decode) for an adapter shape. */
-async function stepSessions(lora: LoraConfig): Promise<{ prefill: ModelSession; decode: ModelSession }> {
+/** The step-by-step sampling sessions (prefill, decode) for an adapter shape, or the base model's (null). */
+async function stepSessions(lora: LoraConfig | null): Promise<{ prefill: ModelSession; decode: ModelSession }> {
   const { cfg } = await loadModel();
   // One after another: the WebGPU EP refuses to create two sessions at once.
-  const prefill = await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, lora }), generationSessionOptions(cfg));
-  const decode = await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, lora }), generationSessionOptions(cfg));
+  const prefill = await baseFrozenSession(`prefill:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: false, ...(lora ? { lora } : {}) }), generationSessionOptions(cfg));
+  const decode = await baseFrozenSession(`decode:${loraKey(lora)}`, () => buildGenerationStepGraph(cfg, { withPast: true, ...(lora ? { lora } : {}) }), generationSessionOptions(cfg));
   return { prefill, decode };
 }
 
 const groupsReady = new Map<string, ModelSession>(); // `${backend}:${loraKey}` -> one-call sampling session
-let scheduleGroup: (lora: LoraConfig) => void = () => {};
+let scheduleGroup: (lora: LoraConfig | null) => void = () => {};
 
 /** How a job that finds no one-call sampling session gets one built after it (the worker queues it behind the job). */
-export function setGroupScheduler(schedule: (lora: LoraConfig) => void): void {
+export function setGroupScheduler(schedule: (lora: LoraConfig | null) => void): void {
   scheduleGroup = schedule;
 }
 
 const groupsFailed = new Set<string>(); // builds that failed: those jobs keep the step path, not retried
 
-/** Build the one-call sampling session for an adapter shape (WASM only: Loop and float64 kernels run there). */
-export async function prepareGroupSampling(lora?: LoraConfig): Promise<void> {
+/** Build the one-call sampling session for an adapter shape or the base (WASM only: Loop and float64 kernels run there). */
+export async function prepareGroupSampling(lora?: LoraConfig | null): Promise<void> {
   if (backend !== 'wasm') return;
   const { cfg } = await loadModel();
-  const l = lora ?? (await policy()).lora;
+  const l = lora === undefined ? (await policy()).lora : lora;
   const key = `${backend}:${loraKey(l)}`;
   if (groupsFailed.has(key)) return;
   try {
-    groupsReady.set(key, await baseFrozenSession(`group:${loraKey(l)}`, () => buildSamplingGraph(cfg, l)));
+    groupsReady.set(key, await baseFrozenSession(`group:${loraKey(l)}`, () => buildSamplingGraph(cfg, l ?? undefined)));
   } catch (err) {
     groupsFailed.add(key); // sampling stays correct (and the same) on the step path
     console.warn(`one-call sampling unavailable on ${backend}, sampling step by step:`, err);
@@ -178,7 +176,7 @@ export async function prepareGroupSampling(lora?: LoraConfig): Promise<void> {
  * this job samples step by step and the build is queued behind it, so a first image never waits
  * for it. On WebGPU the step path keeps the KV cache on the GPU.
  */
-export async function generationSessions(lora: LoraConfig, opts: { waitForGroup?: boolean } = {}): Promise<GenerationSessions> {
+export async function generationSessions(lora: LoraConfig | null, opts: { waitForGroup?: boolean } = {}): Promise<GenerationSessions> {
   const { prefill, decode } = await stepSessions(lora);
   if (backend !== 'wasm') return { prefill, decode };
   if (opts.waitForGroup) await prepareGroupSampling(lora).catch(() => {}); // a failed build leaves the step path
@@ -194,9 +192,9 @@ export async function scorer(teacher: Teacher): Promise<{ session: ModelSession;
   if (teacher === 'frozen' || !adapter) {
     return { session: await baseFrozenSession('scorer:base', () => buildUnderstandingScoreGraph(m.cfg)), weights: m.base };
   }
-  const p = await policy();
-  const s = await baseFrozenSession(`scorer:${loraKey(p.lora)}`, () => buildUnderstandingScoreGraph(m.cfg, { lora: p.lora }));
-  return { session: s, weights: p.weights };
+  const { lora, weights } = adapter;
+  const s = await baseFrozenSession(`scorer:${loraKey(lora)}`, () => buildUnderstandingScoreGraph(m.cfg, { lora }));
+  return { session: s, weights: { ...m.base, ...weights } };
 }
 
 /** Reward options for the core scorer; content words are every word but the grammar's glue. */

@@ -10,7 +10,7 @@ import { sampleImages } from '../../src/core/gvu/sampling.ts';
 import { createWebSession } from '../../src/core/runtime/web.ts';
 import { type Spec, UNCOND_PROMPT, lookupSpec, promptIds, renderTokens } from '../../src/core/world/index.ts';
 import type { CompareGrid, SamplingSettings, TrainEvent, TrainRequest, TrainStatus } from '../engineApi.ts';
-import { basePolicy, currentBackend, generationSessions, loadModel, policy, setAdapter } from './model.ts';
+import { currentBackend, generationSessions, loadModel, policy, setAdapter } from './model.ts';
 import { normalisePrompt, verdictFor } from './inspect.ts';
 
 /** Defaults for a run in a browser tab: small, so a step takes seconds on WASM. */
@@ -77,16 +77,17 @@ export async function compare(
   const m = await loadModel();
   const p = await policy();
   const sessions = await generationSessions(p.lora, { waitForGroup: true });
+  const baseSessions = p.isBase ? sessions : await generationSessions(null, { waitForGroup: true });
   const texts = prompts.map(normalisePrompt);
   const allSeeds = texts.flatMap(() => [...seeds]);
-  const draw = async (weights: typeof p.weights) => {
-    const samples = await sampleImages(m.cfg, weights, sessions, texts.map((t) => promptIds(t)), {
+  const draw = async (weights: typeof p.weights, on: typeof sessions) => {
+    const samples = await sampleImages(m.cfg, weights, on, texts.map((t) => promptIds(t)), {
       ...sampling, groupSize: seeds.length, seeds: allSeeds, uncondPrompt: UNCOND_PROMPT, signal,
     });
     return samples.map((s) => renderTokens(s.codes));
   };
-  const base = await draw(await basePolicy(p.lora));
-  const adapter = p.isBase ? base : await draw(p.weights);
+  const base = await draw(m.base, baseSessions);
+  const adapter = p.isBase ? base : await draw(p.weights, sessions);
   // The judge's verdict per image, so the grid says which side draws the prompt (null: no spec).
   const specs = texts.map((t) => lookupSpec(t, m.specs).spec);
   const judged = (images: readonly Uint8Array[]) => images.map((im, i) => verdictFor(im, specs[Math.floor(i / seeds.length)])?.pass ?? null);
