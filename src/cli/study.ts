@@ -26,6 +26,7 @@ import { loadModel } from './modelFiles.ts';
 import { withOutputDir } from './outputDir.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
+import { studyMarkdown } from './studyMarkdown.ts';
 import { STUDY_ROW_NAMES, type StudyRow, studyRow, trainingRowOf } from './studyRows.ts';
 import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, runTraining } from './train.ts';
 
@@ -141,7 +142,9 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
 
   const result = studyTable(o, argv, rows, baseM, measured, seen, seenTotal);
   writeFileSync(o.results, JSON.stringify(result, null, 2) + '\n');
-  console.log(`wrote ${o.results}`);
+  const table = o.results.replace(/\.json$/, '') + '.md';
+  writeFileSync(table, studyMarkdown(result));
+  console.log(`wrote ${o.results} and ${table}`);
   console.log(JSON.stringify({ base: result.base.overall, best: result.best_rule, gvu: result.gvu, judge: result.judge_reward_control?.overall }, null, 2));
 }
 

@@ -45,6 +45,9 @@ describe('gvu study', () => {
     expect(t.judge_reward_control.row).toBe(`judge_${t.gvu.row}`);
     expect(t.paper_config).toBeNull();
     expect(Object.keys(t.seen_vs_unseen.gvu)).toEqual(['seen', 'unseen']);
+    const md = readFileSync(join(dir, 'gvu.md'), 'utf8'); // the same numbers as a table
+    expect(md).toContain(`| \`gvu\` | ${gvu.what} | 1 | ${gvu.overall.toFixed(3)} |`);
+    expect(md).toContain('| `judge_gvu` |');
     const steps = readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8');
     await studyCommand(argv);
     expect(readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8')).toBe(steps);
