@@ -45,8 +45,17 @@ export function saveGvuCheckpoint<R>(dir: string, cfg: ModelConfig, lora: LoraCo
 }
 
 export function loadGvuCheckpoint<R>(dir: string, cfg: ModelConfig): { state: GvuState; run: R } | null {
-  if (!existsSync(join(dir, 'state.json'))) return null;
-  const meta = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as { step: number; adamStep: number; run: R };
+  const file = join(dir, 'state.json');
+  if (!existsSync(file)) return null;
+  let meta: { step: number; adamStep: number; run: R };
+  try {
+    meta = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new InputError(`checkpoint ${file}: not JSON (${(e as Error).message}); move the run folder away to start again`);
+  }
+  if (!Number.isInteger(meta?.step) || meta.step < 0 || !Number.isInteger(meta.adamStep) || meta.adamStep < 0) {
+    throw new InputError(`checkpoint ${file}: step and adamStep must be whole numbers >= 0, got ${JSON.stringify({ step: meta?.step, adamStep: meta?.adamStep })}`);
+  }
   const { weights } = loadAdapter(dir, cfg);
   return { state: { step: meta.step, lora: weights, adam: loadAdamMoments(dir, weights, meta.adamStep) }, run: meta.run };
 }

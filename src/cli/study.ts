@@ -5,8 +5,10 @@
 // their checkpoints and every measurement is cached in its run folder, so the command can be
 // stopped and run again, or split across processes with disjoint --rows/--seeds and gathered by a
 // last run over all of them.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.ts';
 import { type ProbeResult, buildProbe, measureProbe } from '../core/eval/understandingProbe.ts';
 import { serializeModel } from '../core/graph/index.ts';
@@ -28,7 +30,7 @@ import { loadPromptSet } from './promptSets.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
 import { studyMarkdown } from './studyMarkdown.ts';
 import { STUDY_ROW_NAMES, type StudyRow, studyRow, trainingRowOf } from './studyRows.ts';
-import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, runTraining } from './train.ts';
+import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, type TrainCliConfig, runTraining } from './train.ts';
 
 export const STUDY_FLAGS = {
   model: TRAIN_FLAGS.model,
@@ -49,6 +51,7 @@ export const STUDY_FLAGS = {
   scenesPerPrompt: flag.integer(4, 'held-out renders per prompt for the caption ranking', { min: 1 }),
   probePerFamily: flag.integer(100, 'items per family of the fine-grained probe (seed 5)', { min: 1 }),
   note: flag.string('', 'TEXT', 'written into the JSON as budget.note (say when a run is a reduced-budget pilot)'),
+  workers: flag.integer(1, 'runs trained at once, each in its own process with one ORT thread (2 on a 2-core machine)', { min: 1 }),
 } as const;
 type StudyConfig = FlagValues<typeof STUDY_FLAGS>;
 
@@ -81,20 +84,13 @@ const runDir = (o: StudyConfig, row: StudyRow, seed: number) => join(o.out, `${t
 
 async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: Weights, test: Spec[], seen: Spec[], seenTotal: number): Promise<void> {
   const rows = o.rows.map(studyRow);
-  for (const row of rows.filter((r) => !r.sameRunAs)) {
-    for (const seed of o.seeds) {
-      const dir = runDir(o, row, seed);
-      if (existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) continue;
+  const pending = rows.filter((r) => !r.sameRunAs).flatMap((row) => o.seeds.map((seed) => ({ row, seed, run: trainingConfig(o, row, seed) })))
+    .filter((j) => !existsSync(join(j.run.out, 'adapter', ADAPTER_CONFIG_FILE)));
+  if (o.workers > 1) await trainInProcesses(o, pending);
+  else {
+    for (const { row, seed, run } of pending) {
       console.log(`\n== training ${row.name} seed ${seed} (${row.what})`);
-      // Equal budget: every row samples P x G images per step; a row with its own G (paper: 2) gets P x G / its G prompts.
-      const g = row.settings.groupSize ?? o.groupSize;
-      const promptsPerStep = (o.promptsPerStep * o.groupSize) / g;
-      if (!Number.isInteger(promptsPerStep)) throw new InputError(`row ${row.name}: ${o.promptsPerStep} x ${o.groupSize} images per step do not split into groups of ${g}`);
-      await runTraining({
-        ...TRAIN_CLI_DEFAULTS, ...GVU_PRESETS.headline.config, ...row.settings, groupSize: g, promptsPerStep,
-        model: o.model, out: dir, prompts: o.prompts, steps: o.steps, seed, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery,
-        snapshotEvery: 0,
-      });
+      await runTraining(run);
     }
   }
 
@@ -146,6 +142,55 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
   writeFileSync(table, studyMarkdown(result));
   console.log(`wrote ${o.results} and ${table}`);
   console.log(JSON.stringify({ base: result.base.overall, best: result.best_rule, gvu: result.gvu, judge: result.judge_reward_control?.overall }, null, 2));
+}
+
+/** A row's training run for one seed: the headline preset, the row's settings, the study's budget. */
+function trainingConfig(o: StudyConfig, row: StudyRow, seed: number): TrainCliConfig {
+  // Equal budget: every row samples P x G images per step; a row with its own G (paper: 2) gets P x G / its G prompts.
+  const g = row.settings.groupSize ?? o.groupSize;
+  const promptsPerStep = (o.promptsPerStep * o.groupSize) / g;
+  if (!Number.isInteger(promptsPerStep)) throw new InputError(`row ${row.name}: ${o.promptsPerStep} x ${o.groupSize} images per step do not split into groups of ${g}`);
+  const run = {
+    ...TRAIN_CLI_DEFAULTS, ...GVU_PRESETS.headline.config, ...row.settings, groupSize: g, promptsPerStep,
+    model: o.model, out: runDir(o, row, seed), prompts: o.prompts, steps: o.steps, seed, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery,
+    snapshotEvery: 0,
+  };
+  // Only train's own flags: the config also goes to a `train` process as its --config file.
+  return Object.fromEntries(Object.keys(TRAIN_FLAGS).map((k) => [k, run[k as keyof typeof run]])) as TrainCliConfig;
+}
+
+/**
+ * --workers=N: N `gvu train` processes at a time, each with one ORT thread (GVU_ORT_THREADS=1), fed
+ * the runs still to train. On 2 cores two such runs take ~0.8 s of machine time per step against
+ * ~1.1 s for one run on two threads (docs/benchmarks.md). A run's console goes to <out>/<run>.log;
+ * a failed run is named with its log once the others are done.
+ */
+async function trainInProcesses(o: StudyConfig, jobs: readonly { row: StudyRow; seed: number; run: TrainCliConfig }[]): Promise<void> {
+  const entry = fileURLToPath(new URL('./gvu.ts', import.meta.url));
+  const failed: string[] = [];
+  const queue = [...jobs];
+  const worker = async () => {
+    for (let job = queue.shift(); job; job = queue.shift()) {
+      const name = basename(job.run.out);
+      const configFile = join(o.out, `${name}.train.json`);
+      const logFile = join(o.out, `${name}.log`);
+      writeFileSync(configFile, JSON.stringify(job.run, null, 2) + '\n');
+      console.log(`== training ${job.row.name} seed ${job.seed} in a process (${job.row.what}); console in ${logFile}`);
+      const code = await new Promise<number | null>((done) => {
+        const log = openSync(logFile, 'a');
+        // As `npm run gvu` starts the CLI (package.json), whatever started this process (vitest, tsx).
+        const child = spawn(process.execPath, ['--import', 'tsx', entry, 'train', `--config=${configFile}`], {
+          env: { ...process.env, GVU_ORT_THREADS: '1' }, stdio: ['ignore', log, log],
+        });
+        child.on('exit', (c) => { closeSync(log); done(c); });
+        child.on('error', () => { closeSync(log); done(null); });
+      });
+      if (code === 0) console.log(`== ${name} trained`);
+      else failed.push(`${name} (exit ${code}; see ${logFile})`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(o.workers, jobs.length) }, worker));
+  if (failed.length) throw new Error(`study: ${failed.length} training run(s) failed: ${failed.join(', ')}`);
 }
 
 async function probeOf(cfg: ModelConfig, base: Weights, adapter: { lora: LoraConfig; weights: Weights } | undefined, items: ReturnType<typeof buildProbe>) {

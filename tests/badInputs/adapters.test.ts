@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadAdapter } from '../../src/cli/adapterFiles.ts';
+import { loadAdapter, loadGvuCheckpoint } from '../../src/cli/adapterFiles.ts';
 import { unzipAdapter } from '../../src/core/io/adapterZip.ts';
 import { type AdapterFiles, decodeAdapter } from '../../src/core/model/adapter.ts';
 import { A, B, CFG, edited, goodAdapter, poke, withHeaderEntry } from './adapterCases.ts';
@@ -184,5 +184,24 @@ describe('bad adapters', () => {
 
   it('covers at least ten distinct bad adapters', () => {
     expect(new Set(CASES.map((c) => c.name)).size).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('a GvU checkpoint the CLI resumes from', () => {
+  const checkpoint = (state: string) => {
+    const dir = mkdtempSync(join(tmpdir(), 'bad-checkpoint-'));
+    writeFileSync(join(dir, 'state.json'), state);
+    return dir;
+  };
+  it.each([
+    ['bad input: state.json is not JSON', '{ not json', /: not JSON \(.*\); move the run folder away to start again$/],
+    ['bad input: a negative step', '{"step": -1, "adamStep": 0, "run": {}}', /: step and adamStep must be whole numbers >= 0, got \{"step":-1,"adamStep":0\}$/],
+    ['bad input: no adamStep', '{"step": 3, "run": {}}', /: step and adamStep must be whole numbers >= 0, got \{"step":3\}$/],
+  ])('%s is refused, naming the file', (_, state, message) => {
+    const dir = checkpoint(state);
+    const err = refusal(() => loadGvuCheckpoint(dir, CFG));
+    expect(err.name).toBe('InputError');
+    expect(err.message.startsWith(`checkpoint ${join(dir, 'state.json')}: `)).toBe(true);
+    expect(err.message).toMatch(message);
   });
 });

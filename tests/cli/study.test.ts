@@ -1,7 +1,7 @@
 // `gvu study` at smoke size (seconds): the table's shape, the generation-only placement measured on
 // the same adapter as its shared twin with the base's understanding, resume without retraining, and
 // the rule that picks the best row.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -57,6 +57,38 @@ describe('gvu study', () => {
     expect(readdirSync(join(out, 'gvu-s0')).filter((f) => f.startsWith('eval-test')).sort()).toEqual([
       'eval-test-test.jsonl-s1-g1-r1.json', 'eval-test-test.jsonl-s1-g2-r1.json',
     ]);
+  }, 120_000);
+
+  it('--workers=2 trains the runs in two processes with one ORT thread each, then measures them as one process would', async () => {
+    const dir = smokeFiles();
+    const out = join(dir, 'runs');
+    const results = join(dir, 'gvu.json');
+    await studyCommand([
+      `--out=${out}`, `--results=${results}`, '--rows=gvu,judge_gvu', '--seeds=0', '--steps=2', '--promptsPerStep=2', '--groupSize=2',
+      `--prompts=${join(dir, 'pool.jsonl')}`, `--test=${join(dir, 'test.jsonl')}`, '--seenPrompts=3', '--seedSets=1', '--evalGroupSize=2',
+      '--scenesPerPrompt=1', '--probePerFamily=2', '--checkpointEvery=1', '--workers=2',
+    ]);
+    for (const run of ['gvu-s0', 'judge_gvu-s0']) {
+      expect(readdirSync(join(out, run))).toContain('adapter');
+      expect(readFileSync(join(out, `${run}.log`), 'utf8')).toMatch(/step 2\/2 /);
+    }
+    // Each process got the row's own settings and the study's budget as its --config.
+    const judge = JSON.parse(readFileSync(join(out, 'judge_gvu-s0.train.json'), 'utf8'));
+    expect(judge).toMatchObject({ reward: 'judge', teacher: 'frozen', steps: 2, seed: 0, out: join(out, 'judge_gvu-s0'), lr: 3e-4, beta: 0.1 });
+    expect(Object.keys(JSON.parse(readFileSync(results, 'utf8')).rows)).toEqual(['gvu', 'judge_gvu']);
+  }, 180_000);
+
+  it('--workers: a run whose process fails is named with its log, and the table is not written', async () => {
+    const dir = smokeFiles();
+    const out = join(dir, 'runs');
+    mkdirSync(join(out, 'gvu-s0', 'checkpoint'), { recursive: true });
+    writeFileSync(join(out, 'gvu-s0', 'checkpoint', 'state.json'), '{ not json');
+    await expect(studyCommand([
+      `--out=${out}`, `--results=${join(dir, 'gvu.json')}`, '--rows=gvu', '--seeds=0', '--steps=2', '--promptsPerStep=2', '--groupSize=2',
+      `--prompts=${join(dir, 'pool.jsonl')}`, `--test=${join(dir, 'test.jsonl')}`, '--workers=2',
+    ])).rejects.toThrow(`study: 1 training run(s) failed: gvu-s0 (exit 2; see ${join(out, 'gvu-s0.log')})`);
+    expect(readFileSync(join(out, 'gvu-s0.log'), 'utf8')).toContain(`checkpoint ${join(out, 'gvu-s0', 'checkpoint', 'state.json')}: not JSON`);
+    expect(readdirSync(dir)).not.toContain('gvu.json');
   }, 120_000);
 
   it('refuses a row whose adapters come from a row not asked for', async () => {
