@@ -28,6 +28,9 @@ const GVU_ROWS: readonly StudyRow[] = [
   { name: 'paper', what: 'paper-faithful preset (policy teacher, G 2 x 64, beta 0.03, one update)', settings: GVU_PRESETS.paper.config },
 ];
 
+/** The judge's rewards are 0, 0.5 and 1: a dead zone under 0.5 only ever zeroes all-equal groups. */
+const deadZoneBelowJudgeStep = (r: StudyRow) => r.settings.advantage === 'dead_zone' && (r.settings.deadZone ?? 0) < 0.5;
+
 /** Every row: the GvU rows and their judge twins (the teacher does not matter to the judge's reward). */
 export const STUDY_ROWS: readonly StudyRow[] = [
   ...GVU_ROWS,
@@ -35,8 +38,10 @@ export const STUDY_ROWS: readonly StudyRow[] = [
     name: `judge_${r.name}`,
     what: `judge as the reward, otherwise as ${r.name}`,
     settings: { ...r.settings, reward: 'judge' as const, teacher: 'frozen' as const },
-    // The policy-teacher row differs from gvu only in the teacher, which the judge's reward ignores.
-    ...(r.sameRunAs || r.name === 'policy_teacher' ? { sameRunAs: `judge_${r.sameRunAs ?? 'gvu'}` } : {}),
+    // The policy-teacher row differs from gvu only in the teacher, which the judge's reward ignores;
+    // the dead zone only in groups whose reward range is below 0.05, and the judge's rewards (0, 0.5,
+    // 1) have range 0 there, where std advantages are 0 too: both train exactly judge_gvu's run.
+    ...(r.sameRunAs || r.name === 'policy_teacher' || deadZoneBelowJudgeStep(r) ? { sameRunAs: `judge_${r.sameRunAs ?? 'gvu'}` } : {}),
   })),
 ];
 export const STUDY_ROW_NAMES = STUDY_ROWS.map((r) => r.name);
