@@ -25,7 +25,7 @@ test('one click loads the headline adapter and draws base vs adapter on the test
     .catch((err: unknown) => { throw new Error(`${String(err)}${recentLogs(app)}`); });
   expect(await page.getByTestId('shipped-error').count()).toBe(0);
   expect(await page.getByTestId('adapter-summary').innerText()).toBe(`LoRA r=8, α=32, 76,440 parameters, shipped: ${card.name}.`);
-  expect(await page.getByTestId('shipped-card').innerText()).toMatch(/test ShapesEval 56\.6% base → 59\.3% with the adapter/);
+  expect(await page.getByTestId('shipped-card').innerText()).toMatch(/test ShapesEval 58\.2% base → 63\.9% with the adapter/);
 
   // The grid: one test prompt per category, 4 seeds, base and adapter images, and the judge's counts.
   const prompts = await page.locator('[data-testid="compare-grid"] .compare-prompt').allInnerTexts();
