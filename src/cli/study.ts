@@ -7,7 +7,7 @@
 // last run over all of them.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../core/errors.ts';
 import { type ProbeResult, buildProbe, measureProbe } from '../core/eval/understandingProbe.ts';
@@ -29,6 +29,7 @@ import { withOutputDir } from './outputDir.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
 import { studyMarkdown } from './studyMarkdown.ts';
+import { writeStudyPlots } from './studyPlots.ts';
 import { STUDY_ROW_NAMES, type StudyRow, studyRow, trainingRowOf } from './studyRows.ts';
 import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, type TrainCliConfig, runTraining } from './train.ts';
 
@@ -140,7 +141,9 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
   writeFileSync(o.results, JSON.stringify(result, null, 2) + '\n');
   const table = o.results.replace(/\.json$/, '') + '.md';
   writeFileSync(table, studyMarkdown(result));
-  console.log(`wrote ${o.results} and ${table}`);
+  const trained = rows.filter((r) => !r.sameRunAs).map((r) => [r.name, o.seeds.map((seed) => runDir(o, r, seed))] as const);
+  writeStudyPlots(join(dirname(o.results), 'plots'), Object.fromEntries(trained), o.steps);
+  console.log(`wrote ${o.results}, ${table} and plots/study-*.svg beside them`);
   console.log(JSON.stringify({ base: result.base.overall, best: result.best_rule, gvu: result.gvu, judge: result.judge_reward_control?.overall }, null, 2));
 }
 

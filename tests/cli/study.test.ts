@@ -48,6 +48,12 @@ describe('gvu study', () => {
     const md = readFileSync(join(dir, 'gvu.md'), 'utf8'); // the same numbers as a table
     expect(md).toContain(`| \`gvu\` | ${gvu.what} | 1 | ${gvu.overall.toFixed(3)} |`);
     expect(md).toContain('| `judge_gvu` |');
+    // Training curves of the trained rows (gen_only shares gvu's runs), mean over seeds.
+    const kl = readFileSync(join(dir, 'plots', 'study-kl.svg'), 'utf8');
+    expect(kl).toContain('gvu (1 seed)');
+    expect(kl).toContain('judge_gvu (1 seed)');
+    expect(kl).not.toContain('gen_only');
+    expect(readFileSync(join(dir, 'plots', 'study-reward.svg'), 'utf8')).not.toContain('judge_gvu');
     const steps = readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8');
     await studyCommand(argv);
     expect(readFileSync(join(out, 'gvu-s0', 'log.jsonl'), 'utf8')).toBe(steps);
