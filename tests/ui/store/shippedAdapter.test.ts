@@ -11,12 +11,13 @@ const DIR = 'public/adapters/gvu-headline';
 const testSpecs = parsePromptSet(readFileSync('public/data/prompts/test.jsonl', 'utf8'), 'test.jsonl').rows.flatMap((r) => (r.spec ? [r.spec] : []));
 
 describe('shipped headline adapter', () => {
-  test('its card gives the command and test ShapesEval that docs/results/gvu.json measured', () => {
+  test('its card gives the command and the test ShapesEval that docs/results/gvu.json measured for its seed', () => {
     const card = JSON.parse(readFileSync(`${DIR}/card.json`, 'utf8'));
     const gvu = JSON.parse(readFileSync('docs/results/gvu.json', 'utf8'));
-    expect(card.command).toMatch(/^npm run gvu -- study /);
+    expect(card.command).toBe('npm run gvu -- study --rows=gvu --seeds=0');
+    expect(gvu.budget).toMatchObject({ steps_per_run: 1500, images_per_step: 128, pilot: false });
     expect(card.test_shapeseval.base).toBeCloseTo(gvu.base.overall, 4);
-    expect(card.test_shapeseval.adapter).toBeCloseTo(gvu.rows.gvu.overall, 4);
+    expect(card.test_shapeseval.adapter).toBeCloseTo(gvu.rows.gvu.per_seed_overall[0], 4); // seed 0 of the row
   });
 
   test('its files decode as a LoRA of the shipped model, every tensor finite', () => {
