@@ -3,8 +3,8 @@
 // by RL) and on a fixed slice of the RL pool (seen), with understanding, the relation edits, the
 // fine-grained probe and the reward-judge AUC, and writes docs/results/gvu.json. Runs resume from
 // their checkpoints and every measurement is cached in its run folder, so the command can be
-// stopped and run again, or split across processes with disjoint --rows/--seeds and gathered by a
-// last run over all of them.
+// stopped and run again. --workers=N trains N runs at once in their own processes; disjoint
+// --rows/--seeds in separate commands work too, gathered by a last run over all of them.
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -185,8 +185,9 @@ async function trainInProcesses(o: StudyConfig, jobs: readonly { row: StudyRow; 
         const child = spawn(process.execPath, ['--import', 'tsx', entry, 'train', `--config=${configFile}`], {
           env: { ...process.env, GVU_ORT_THREADS: '1' }, stdio: ['ignore', log, log],
         });
-        child.on('exit', (c) => { closeSync(log); done(c); });
-        child.on('error', () => { closeSync(log); done(null); });
+        // 'close' comes once, after 'exit' or after a failed spawn's 'error' (code null then).
+        child.on('error', (e) => console.error(`study: could not start ${name}: ${e.message}`));
+        child.on('close', (c) => { closeSync(log); done(c); });
       });
       if (code === 0) console.log(`== ${name} trained`);
       else failed.push(`${name} (exit ${code}; see ${logFile})`);
