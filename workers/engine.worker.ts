@@ -12,7 +12,7 @@ import { exportAdapter, importAdapter } from './engine/adapter.ts';
 import { scoreBatch } from './engine/batch.ts';
 import { generate, heatmaps, inspectImages, rescore } from './engine/inspect.ts';
 import {
-  currentBackend, loadModel, modelInfo as tinyModelInfo, prepareGroupSampling, recentTimings, setAdapter, setBackend, setGroupScheduler, timed, warmUp,
+  currentBackend, loadModel, modelInfo as tinyModelInfo, prepareAdapterSampling, prepareGroupSampling, recentTimings, setAdapter, setBackend, setGroupScheduler, timed, warmUp,
 } from './engine/model.ts';
 import { activeFamily, activeFamilyInfo, closeFamily, openFamily, requireTinyModel } from './engine/family.ts';
 import { familyScoreBatch } from './engine/familyBatch.ts';
@@ -180,11 +180,11 @@ const engine: EngineApi = {
   }),
   startTraining: (req, onEvent) => serial(() => runJob((signal) => {
     requireTinyModel('Training');
-    return startTraining(req, onEvent, signal);
+    return startTraining(req, onEvent, signal).finally(() => void serial(prepareAdapterSampling));
   })),
   resumeTraining: (onEvent) => serial(() => runJob((signal) => {
     requireTinyModel('Training');
-    return resumeTraining(onEvent, signal);
+    return resumeTraining(onEvent, signal).finally(() => void serial(prepareAdapterSampling));
   })),
   compare: (prompts, seeds, sampling) => serial(() => runJob((signal) => timed('before/after grid', () => compare(prompts, seeds, sampling, signal)))),
   scoreBatch: (req, onRows) => serial(() => runJob((signal) => {
@@ -208,6 +208,7 @@ const engine: EngineApi = {
   exportAdapter: () => serial(exportAdapter),
   importAdapter: (files, origin) => serial(async () => {
     await importAdapter(files, origin);
+    void serial(prepareAdapterSampling); // behind this job: the next Generate finds them built
     return modelInfo();
   }),
   clearAdapter: () => serial(async () => {

@@ -171,6 +171,15 @@ export async function prepareGroupSampling(lora?: LoraConfig | null): Promise<vo
 }
 
 /**
+ * The step sessions for the adapter just applied, built behind the job that applied it (uploaded,
+ * shipped or trained), so the next Generate does not wait for them. A failure is left for that
+ * Generate to build again and report.
+ */
+export async function prepareAdapterSampling(): Promise<void> {
+  if (adapter) await stepSessions(adapter.lora).catch(() => {});
+}
+
+/**
  * The sampling sessions for an adapter shape. On WASM also the whole group in one call, where it
  * is built already or `waitForGroup` (a batch: its ~0.3 s build pays back over the job); otherwise
  * this job samples step by step and the build is queued behind it, so a first image never waits
