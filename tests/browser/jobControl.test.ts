@@ -15,7 +15,7 @@ usePlayground('/?view=inspect&backend=wasm', (a) => (app = a));
 // The 1.5 s bar is a number to measure, not to time in a test: the latencies are recorded here and
 // scripts/reliability.mjs reports them against the bar. The tests prove the job really stops.
 
-test('cancel stops a G = 8 group mid-way and keeps the previous group', async () => {
+test('cancel stops a G = 16 group mid-way and keeps the previous group', async () => {
   const before = await generateGroup(app, 'a photo of a red circle', 2);
   const ms = await measureCancel(app, 'generate');
   recordMeasurement('cancel_generate_ms.wasm', ms);

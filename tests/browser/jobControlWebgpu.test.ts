@@ -16,7 +16,7 @@ test('runs on WebGPU', async () => {
   await expect(app.page.getByTestId('engine-chip').innerText()).resolves.toMatch(/· webgpu/);
 });
 
-test('cancel stops a G = 8 group on WebGPU mid-way', async () => {
+test('cancel stops a G = 16 group on WebGPU mid-way', async () => {
   const ms = await measureCancel(app, 'generate');
   recordMeasurement('cancel_generate_ms.webgpu', ms);
 });
