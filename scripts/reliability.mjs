@@ -6,7 +6,7 @@
 //   user-facing message and that nothing finished was lost), run and passed.
 // - cancel/pause latencies: click to the job's cancelled/paused state, measured in the page
 //   (tests/browser/jobControl*.test.ts, which prove the jobs stop and record the times; the bar is
-//   checked here, not in a timed test); cancel is the slower of a G = 8 group and a batch. Run it
+//   checked here, not in a timed test); cancel is the slower of a G = 16 group and a batch. Run it
 //   on an otherwise idle machine: SwiftShader's WebGPU is CPU-bound.
 // - rows_lost: rows shown before a reload or a worker crash mid-batch and missing after.
 // - two_tab_duplicate_rows: prompts of one batch stored by both of two tabs.
