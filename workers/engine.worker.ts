@@ -180,11 +180,11 @@ const engine: EngineApi = {
   }),
   startTraining: (req, onEvent) => serial(() => runJob((signal) => {
     requireTinyModel('Training');
-    return startTraining(req, onEvent, signal).finally(() => void serial(prepareAdapterSampling));
+    return startTraining(req, onEvent, signal);
   })),
   resumeTraining: (onEvent) => serial(() => runJob((signal) => {
     requireTinyModel('Training');
-    return resumeTraining(onEvent, signal).finally(() => void serial(prepareAdapterSampling));
+    return resumeTraining(onEvent, signal);
   })),
   compare: (prompts, seeds, sampling) => serial(() => runJob((signal) => timed('before/after grid', () => compare(prompts, seeds, sampling, signal)))),
   scoreBatch: (req, onRows) => serial(() => runJob((signal) => {

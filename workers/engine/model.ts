@@ -171,9 +171,10 @@ export async function prepareGroupSampling(lora?: LoraConfig | null): Promise<vo
 }
 
 /**
- * The step sessions for the adapter just applied, built behind the job that applied it (uploaded,
- * shipped or trained), so the next Generate does not wait for them. A failure is left for that
- * Generate to build again and report.
+ * The step sessions for an adapter just uploaded or loaded, built behind the job that applied it, so
+ * the next Generate does not wait for them. Not after training: the page saves the run's adapter
+ * right after a run stops, and that call would wait behind the build. A failure is left for the
+ * next Generate to build again and report.
  */
 export async function prepareAdapterSampling(): Promise<void> {
   if (adapter) await stepSessions(adapter.lora).catch(() => {});
