@@ -2,23 +2,16 @@
 // into frozen weights (docs/benchmarks.md, issue 15 third pass). Run: node --import tsx scripts/perf/merged.ts
 import { loadModel } from '../../src/cli/modelFiles.ts';
 import { GVU_SAMPLING, type GenerationSessions, groupSamplingModel, groupSamplingOptions, sampleImages } from '../../src/core/gvu/sampling.ts';
-import { LORA_DEFAULTS, isLoraTarget, loraInputNames, loraScale } from '../../src/core/model/lora.ts';
+import { LORA_DEFAULTS } from '../../src/core/model/lora.ts';
+import { mergeAdapter } from '../../src/core/model/mergeAdapter.ts';
 import { initLora } from '../../src/core/model/weights.ts';
 import { createNodeSession } from '../../src/core/runtime/node.ts';
-import { randn, tensor } from '../../src/core/tensor.ts';
+import { randn } from '../../src/core/tensor.ts';
 import { promptIds } from '../../src/core/world/index.ts';
 const { cfg, weights: base } = loadModel('public/models/tiny-umm');
 const lora = initLora(cfg, LORA_DEFAULTS, 0);
 for (const k of Object.keys(lora)) if (k.endsWith('.B')) lora[k] = randn('float32', lora[k].dims, k.length, 0.02);
-const merged: typeof base = { ...base };
-const s = loraScale(LORA_DEFAULTS);
-for (const p of Object.keys(base)) {
-  if (!isLoraTarget(p, LORA_DEFAULTS)) continue;
-  const { a, b } = loraInputNames(p); const A = lora[a].data as Float32Array, B = lora[b].data as Float32Array;
-  const [i, o] = base[p].dims; const r = lora[a].dims[1]; const W = Float32Array.from(base[p].data as Float32Array);
-  for (let x = 0; x < i; x++) for (let k = 0; k < r; k++) { const av = s * A[x * r + k]; for (let y = 0; y < o; y++) W[x * o + y] += av * B[k * o + y]; }
-  merged[p] = tensor('float32', [i, o], W);
-}
+const merged = mergeAdapter(base, LORA_DEFAULTS, lora);
 let t0 = performance.now();
 const fed = { group: await createNodeSession(groupSamplingModel(cfg, LORA_DEFAULTS, base), groupSamplingOptions(base)) } as unknown as GenerationSessions; // the one-call path only
 const t1 = performance.now();

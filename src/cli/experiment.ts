@@ -18,7 +18,7 @@ import { GVU_FLAGS } from './gvuFlags.ts';
 import { withOutputDir } from './outputDir.ts';
 import { loadPromptSet } from './promptSets.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
-import { type Series, lineChartSvg } from './svgChart.ts';
+import { type Series, PLOT_COLORS, lineChartSvg, trailingMean } from './svgChart.ts';
 import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, type TrainCliConfig, runTraining } from './train.ts';
 
 export const EXPERIMENT_FLAGS = {
@@ -139,7 +139,7 @@ async function runExperiment(o: ExperimentConfig, argv: string[], cfg: ModelConf
   writePlots(o, runs);
   if (Object.values(curves).some((c) => c.length > 0)) {
     const curve = (start: number, y: (c: CurvePoint) => number) => runs.map((r, i) => ({
-      name: r.name, color: COLORS[i % COLORS.length], points: [[0, start], ...curves[r.name].map((c) => [c.step, y(c)])] as [number, number][],
+      name: r.name, color: PLOT_COLORS[i % PLOT_COLORS.length], points: [[0, start], ...curves[r.name].map((c) => [c.step, y(c)])] as [number, number][],
     }));
     writeFileSync(join(o.results, 'plots', 'test-curve.svg'), lineChartSvg('ShapesEval overall on the test prompts (seed set 0) vs step', 'step', curve(base.per_seed[0].overall, (c) => c.overall)));
     writeFileSync(join(o.results, 'plots', 'understanding-curve.svg'), lineChartSvg('Understanding (caption vs one-word edit ranking) vs step', 'step', curve(base.understanding, (c) => c.understanding)));
@@ -183,15 +183,13 @@ async function cached<T>(file: string, make: () => Promise<T>): Promise<T> {
   return v;
 }
 
-const COLORS = ['#4f46e5', '#0891b2', '#dc2626', '#16a34a', '#ca8a04', '#7c3aed', '#db2777']; // neighbours far apart in hue
 
 function writePlots(o: ExperimentConfig, runs: Plan[]): void {
   const k = Math.max(5, Math.round(o.steps / 40)); // about 40 points per curve whatever the run length
-  const smooth = (pts: [number, number][]) => pts.map(([x], i) => [x, pts.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)] as [number, number]);
   const series = (key: string, file = 'log.jsonl', sm = true): Series[] =>
     runs.map((r, i) => {
       const pts = readRunLog(join(o.out, r.name, file)).map((row) => [row.step, row[key]] as [number, number]);
-      return { name: r.name, color: COLORS[i % COLORS.length], points: sm ? smooth(pts) : pts };
+      return { name: r.name, color: PLOT_COLORS[i % PLOT_COLORS.length], points: sm ? trailingMean(pts, k) : pts };
     });
   const dir = join(o.results, 'plots');
   writeFileSync(join(dir, 'reward.svg'), lineChartSvg(`Mean intrinsic reward of rollouts (${k}-step mean)`, 'step', series('rewardMean').filter((s) => !s.name.startsWith('judge'))));

@@ -5,9 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunLog } from './runLog.ts';
-import { type Series, lineChartSvg } from './svgChart.ts';
-
-const COLORS = ['#4f46e5', '#dc2626', '#0891b2', '#ca8a04', '#16a34a', '#7c3aed', '#db2777', '#475569', '#ea580c', '#0d9488'];
+import { type Series, PLOT_COLORS, lineChartSvg, trailingMean } from './svgChart.ts';
 
 /** The plots' files, for the command's summary. */
 export const STUDY_PLOTS = { judgePass: 'study-rollout-judge.svg', kl: 'study-kl.svg', rewardMean: 'study-reward.svg' } as const;
@@ -19,11 +17,11 @@ export function writeStudyPlots(dir: string, runs: Readonly<Record<string, reado
     const logs = folders.map((f) => readRunLog(join(f, 'log.jsonl')));
     const n = Math.min(...logs.map((l) => l.length));
     const mean = Array.from({ length: n }, (_, i) => [logs[0][i].step, logs.reduce((a, l) => a + l[i][key], 0) / logs.length] as [number, number]);
-    return mean.map(([x], i) => [x, mean.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)]);
+    return trailingMean(mean, k);
   };
   const series = (key: string, keep: (row: string) => boolean = () => true): Series[] =>
     Object.entries(runs).filter(([row]) => keep(row)).map(([row, folders], i) => ({
-      name: `${row} (${folders.length} seed${folders.length === 1 ? '' : 's'})`, color: COLORS[i % COLORS.length], points: curve(folders, key),
+      name: `${row} (${folders.length} seed${folders.length === 1 ? '' : 's'})`, color: PLOT_COLORS[i % PLOT_COLORS.length], points: curve(folders, key),
     })).filter((s) => s.points.length > 0);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, STUDY_PLOTS.judgePass), lineChartSvg(`ShapesEval pass rate of training rollouts, mean over seeds (${k}-step mean)`, 'step', series('judgePass')));

@@ -5,6 +5,14 @@ export interface Series {
   readonly color: string;
 }
 
+/** Series colours, neighbours far apart in hue. */
+export const PLOT_COLORS = ['#4f46e5', '#0891b2', '#dc2626', '#16a34a', '#ca8a04', '#7c3aed', '#db2777', '#475569', '#ea580c', '#0d9488'];
+
+/** Each point's y replaced by the mean of it and the k - 1 points before it (fewer at the start). */
+export function trailingMean(points: readonly (readonly [number, number])[], k: number): [number, number][] {
+  return points.map(([x], i) => [x, points.slice(Math.max(0, i - k + 1), i + 1).reduce((a, p) => a + p[1], 0) / Math.min(i + 1, k)]);
+}
+
 export function lineChartSvg(title: string, xLabel: string, series: readonly Series[], opts: { width?: number; height?: number } = {}): string {
   const [w, h] = [opts.width ?? 560, opts.height ?? 300];
   const m = { l: 56, r: 150, t: 32, b: 40 };
