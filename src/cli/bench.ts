@@ -13,7 +13,7 @@ import { loadavg } from 'node:os';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Graph, matMul, serializeModel } from '../core/graph/index.ts';
 import { loraParamNames } from '../core/gvu/grpoGraph.ts';
-import { GVU_SAMPLING, releaseGenerationSessions, sampleImages } from '../core/gvu/sampling.ts';
+import { GVU_SAMPLING, type GenerationSessions, releaseGenerationSessions, sampleImages } from '../core/gvu/sampling.ts';
 import { scoreImages } from '../core/gvu/scoreImages.ts';
 import { GVU_DEFAULTS, type GvuConfig, type GvuLogRow, createGvuSessions, freshGvuState, trainGvu } from '../core/gvu/trainer.ts';
 import type { ModelConfig } from '../core/model/config.ts';
@@ -79,12 +79,14 @@ async function nodeFigures(reps: number, gvuSteps: number) {
   const names = loraParamNames(cfg, s.lora);
   const adam = { lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, clipNorm: 1 };
   const n = cfg.imageTokens;
-  const sample8 = () => sampleImages(cfg, policy, s, [promptIds(train[0].prompt)], { ...GVU_SAMPLING, groupSize: G, seeds: [...Array(G).keys()].map((i) => 2000 + i) });
+  const groupOf8 = (weights: typeof base, sessions: GenerationSessions) =>
+    sampleImages(cfg, weights, sessions, [promptIds(train[0].prompt)], { ...GVU_SAMPLING, groupSize: G, seeds: [...Array(G).keys()].map((i) => 2000 + i) });
+  const sample8 = () => groupOf8(policy, s);
   // The same group with the adapter merged into the weights, as evaluation and batch scoring sample
   // with a fixed adapter (mergeAdapter.ts); training feeds it, since it changes at every step.
   const merged = mergeAdapter(base, s.lora, state.lora);
   const fixed = await createGenerationSessions(cfg, merged);
-  const sample8Merged = () => sampleImages(cfg, merged, fixed, [promptIds(train[0].prompt)], { ...GVU_SAMPLING, groupSize: G, seeds: [...Array(G).keys()].map((i) => 2000 + i) });
+  const sample8Merged = () => groupOf8(merged, fixed);
   const eight = await sample8();
   const images = eight.map((x) => renderTokens(x.codes));
   const rnd = mulberry32(5);
