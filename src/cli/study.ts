@@ -30,7 +30,7 @@ import { loadPromptSet } from './promptSets.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
 import { studyMarkdown } from './studyMarkdown.ts';
 import { writeStudyPlots } from './studyPlots.ts';
-import { STUDY_ROW_NAMES, type StudyRow, studyRow, trainingRowOf } from './studyRows.ts';
+import { STUDY_BASE, STUDY_ROW_NAMES, type StudyRow, studyRow, trainingRowOf } from './studyRows.ts';
 import { TRAIN_CLI_DEFAULTS, TRAIN_FLAGS, type TrainCliConfig, runTraining } from './train.ts';
 
 export const STUDY_FLAGS = {
@@ -75,8 +75,8 @@ export async function studyCommand(argv: string[]): Promise<void> {
   const k = Math.max(1, Math.floor(pool.length / o.seenPrompts));
   const seen = pool.filter((_, i) => i % k === 0).slice(0, o.seenPrompts);
   for (const name of o.rows) {
-    const from = studyRow(name).sameRunAs;
-    if (from && !o.rows.includes(from)) throw new InputError(`--rows: ${name} measures the adapters of ${from}; add ${from} to --rows`);
+    const from = trainingRowOf(studyRow(name));
+    if (from !== name && !o.rows.includes(from)) throw new InputError(`--rows: ${name} measures the adapters of ${from}; add ${from} to --rows`);
   }
   await withOutputDir(o.out, () => runStudy(o, argv, cfg, weights, test, seen, pool.length));
 }
@@ -147,14 +147,14 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
   console.log(JSON.stringify({ base: result.base.overall, best: result.best_rule, gvu: result.gvu, judge: result.judge_reward_control?.overall }, null, 2));
 }
 
-/** A row's training run for one seed: the headline preset, the row's settings, the study's budget. */
+/** A row's training run for one seed: STUDY_BASE, the row's settings, the study's budget. */
 function trainingConfig(o: StudyConfig, row: StudyRow, seed: number): TrainCliConfig {
   // Equal budget: every row samples P x G images per step; a row with its own G (paper: 2) gets P x G / its G prompts.
   const g = row.settings.groupSize ?? o.groupSize;
   const promptsPerStep = (o.promptsPerStep * o.groupSize) / g;
   if (!Number.isInteger(promptsPerStep)) throw new InputError(`row ${row.name}: ${o.promptsPerStep} x ${o.groupSize} images per step do not split into groups of ${g}`);
   const run = {
-    ...TRAIN_CLI_DEFAULTS, ...GVU_PRESETS.headline.config, ...row.settings, groupSize: g, promptsPerStep,
+    ...TRAIN_CLI_DEFAULTS, ...STUDY_BASE, ...row.settings, groupSize: g, promptsPerStep,
     model: o.model, out: runDir(o, row, seed), prompts: o.prompts, steps: o.steps, seed, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery,
     snapshotEvery: 0,
   };
@@ -226,7 +226,7 @@ function rowSummary(row: StudyRow, ms: readonly Measured[], base: { test: Policy
   const overall = ms.map((m) => m.test.overall);
   return {
     what: row.what,
-    settings: { ...GVU_PRESETS.headline.config, ...row.settings },
+    settings: { ...STUDY_BASE, ...row.settings },
     trained_as: trainingRowOf(row),
     seeds: ms.length,
     overall: mean(overall),

@@ -1,18 +1,22 @@
-// The rows of issue 12's study: each a GvU configuration as settings over the headline preset, and
-// where the adapter acts in the model that is measured. Every GvU row has a judge twin (`judge_` +
+// The rows of issue 12's study: each a GvU configuration as settings over STUDY_BASE (the headline
+// preset as the study began: std advantages, shared placement), and where the adapter acts in the
+// model that is measured. Every GvU row has a judge twin (`judge_` +
 // its name): the same settings with the judge as the reward, so "how much of a perfect verifier's
 // gain" compares two runs that differ in the reward alone.
 // Placement: with a frozen teacher, training never runs the understanding branch through the
 // adapter, so the shared and generation-only placements train the same adapter (same seed, same
 // steps); `sameRunAs` reuses that run and only the measurement differs.
-import { GVU_PRESETS } from '../core/gvu/presets.ts';
+import { GVU_PRESETS, type PresetConfig } from '../core/gvu/presets.ts';
 import type { GvuConfig } from '../core/gvu/trainer.ts';
+
+/** What every row changes: fixed here, so the rows keep their meaning when the headline preset moves. */
+export const STUDY_BASE: PresetConfig = { ...GVU_PRESETS.headline.config, advantage: 'std', deadZone: 0, adapterScope: 'shared' };
 
 export interface StudyRow {
   readonly name: string;
   readonly what: string;
-  readonly settings: Partial<GvuConfig>; // over the headline preset
-  readonly sameRunAs?: string; // train nothing: measure that row's adapters under this row's adapterScope
+  readonly settings: Partial<GvuConfig>; // over STUDY_BASE
+  readonly sameRunAs?: string; // train nothing: measure that row's adapters (trainingRowOf) under this row's adapterScope
 }
 
 const GVU_ROWS: readonly StudyRow[] = [
@@ -23,6 +27,10 @@ const GVU_ROWS: readonly StudyRow[] = [
   },
   { name: 'no_std', what: 'Dr. GRPO advantages (R - mean, no std)', settings: { advantage: 'no_std' } },
   { name: 'dead_zone', what: 'std advantages, none for a group whose reward range is below 0.05', settings: { advantage: 'dead_zone', deadZone: 0.05 } },
+  {
+    name: 'dead_zone_gen_only', what: 'dead_zone adapter acting on generation sequences only: understanding keeps the base weights',
+    settings: { advantage: 'dead_zone', deadZone: 0.05, adapterScope: 'generation' }, sameRunAs: 'dead_zone',
+  },
   { name: 'rank', what: 'rank advantages in [-1, 1]', settings: { advantage: 'rank' } },
   { name: 'policy_teacher', what: 'the current policy (LoRA on) as the teacher, shared backbone', settings: { teacher: 'policy' } },
   { name: 'paper', what: 'paper-faithful preset (policy teacher, G 2 x 64, beta 0.03, one update)', settings: GVU_PRESETS.paper.config },
@@ -48,5 +56,5 @@ export const STUDY_ROW_NAMES = STUDY_ROWS.map((r) => r.name);
 
 export const studyRow = (name: string): StudyRow => STUDY_ROWS.find((r) => r.name === name)!;
 
-/** The run folder that trains a row (its own, or the one it shares). */
-export const trainingRowOf = (row: StudyRow): string => row.sameRunAs ?? row.name;
+/** The run folder that trains a row: its own, or the one its sameRunAs chain ends at (judge_dead_zone_gen_only -> judge_dead_zone -> judge_gvu). */
+export const trainingRowOf = (row: StudyRow): string => (row.sameRunAs ? trainingRowOf(studyRow(row.sameRunAs)) : row.name);

@@ -16,8 +16,15 @@ describe('study rows', () => {
   it('trains judge_dead_zone and judge_policy_teacher as judge_gvu, and the other twins on their own', () => {
     expect(Object.fromEntries(STUDY_ROWS.filter((r) => r.name.startsWith('judge_')).map((r) => [r.name, trainingRowOf(r)]))).toEqual({
       judge_gvu: 'judge_gvu', judge_gen_only: 'judge_gvu', judge_no_std: 'judge_no_std', judge_dead_zone: 'judge_gvu',
-      judge_rank: 'judge_rank', judge_policy_teacher: 'judge_gvu', judge_paper: 'judge_paper',
+      judge_dead_zone_gen_only: 'judge_gvu', judge_rank: 'judge_rank', judge_policy_teacher: 'judge_gvu', judge_paper: 'judge_paper',
     });
+  });
+
+  it('measures a generation-only row on its shared twin\'s run, with only the placement changed', () => {
+    const [shared, gen] = [studyRow('dead_zone'), studyRow('dead_zone_gen_only')];
+    expect(trainingRowOf(gen)).toBe('dead_zone');
+    expect({ ...gen.settings, adapterScope: 'shared' }).toEqual({ ...shared.settings, adapterScope: 'shared' });
+    expect(studyRow('judge_dead_zone_gen_only').settings).toMatchObject({ adapterScope: 'generation', reward: 'judge' });
   });
 
   it('the dead zone gives the judge\'s rewards (0, 0.5, 1) the very advantages std normalisation gives', () => {
