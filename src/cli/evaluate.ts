@@ -48,13 +48,15 @@ export interface PolicyEval {
 
 export async function evaluatePolicy(
   cfg: ModelConfig, base: Weights, adapter: { lora: LoraConfig; weights: Weights } | null, specs: readonly Spec[],
-  opts: { seedSets: number; groupSize: number; scenesPerPrompt: number; log?: (line: string) => void },
+  opts: { seedSets: number; groupSize: number; scenesPerPrompt: number; adapterScope?: 'shared' | 'generation'; log?: (line: string) => void },
 ): Promise<PolicyEval> {
   const log = opts.log ?? (() => {});
   // The adapter is fixed for the whole evaluation: merged into the weights, it runs on the base graph.
   const policy = adapter ? mergeAdapter(base, adapter.lora, adapter.weights) : base;
+  // Generation-only placement: the shipped model reads images and captions with the base weights.
+  const reader = opts.adapterScope === 'generation' ? base : policy;
   const sessions = await createGenerationSessions(cfg, policy);
-  const policyScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), policy)), { frozen: policy });
+  const policyScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), reader)), { frozen: reader });
   const frozenScorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), base)), { frozen: base });
   const settings: GenerationSettings = { ...GVU_SAMPLING, groupSize: opts.groupSize };
   const perSeed: PromptSetScore[] = [];
@@ -77,7 +79,7 @@ export async function evaluatePolicy(
       log(`reward AUC within groups ${agreement.auc.toFixed(3)} (${agreement.pairs} pairs); with <eos> ${agreementEos.auc.toFixed(3)}`);
     }
   }
-  const u = await measureUnderstanding(cfg, policy, policyScorer, specs, { scenesPerPrompt: opts.scenesPerPrompt, seed: 7 });
+  const u = await measureUnderstanding(cfg, reader, policyScorer, specs, { scenesPerPrompt: opts.scenesPerPrompt, seed: 7 });
   log(`understanding ${pct(u.overall)} over ${u.pairs} pairs: ${Object.entries(u.perEdit).map(([k, v]) => `${k} ${pct(v.accuracy)} (${v.total})`).join(', ')}`);
   await Promise.all([releaseGenerationSessions(sessions), policyScorer.release(), frozenScorer.release()]);
   const tags = Object.keys(perSeed[0].byCategory) as (keyof PromptSetScore['byCategory'])[];
@@ -114,6 +116,7 @@ export const MEASUREMENT_FLAGS = {
 export const EVAL_FLAGS = {
   model: flag.input('public/models/tiny-umm', 'dir', 'model directory', 'base model directory'),
   adapter: flag.input('', 'dir', 'adapter directory', 'PEFT adapter directory (default: none, the base model)'),
+  adapterScope: flag.choice(['shared', 'generation'], 'shared', 'where the adapter acts: every sequence, or generation only (understanding measured on the base weights)'),
   prompts: flag.string('test', 'SET|FILE', 'prompt set to evaluate on'),
   ...MEASUREMENT_FLAGS,
   out: flag.output('', 'FILE', 'also write the result as JSON here (default: print only)'),
@@ -128,7 +131,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   console.log(JSON.stringify(r, null, 2));
   if (o.out) {
     mkdirSync(dirname(o.out), { recursive: true });
-    writeFileSync(o.out, JSON.stringify({ model: o.model, adapter: o.adapter || null, prompts: o.prompts, ...r }, null, 2) + '\n');
+    writeFileSync(o.out, JSON.stringify({ model: o.model, adapter: o.adapter || null, adapterScope: o.adapterScope, prompts: o.prompts, ...r }, null, 2) + '\n');
   }
 }
 

@@ -7,10 +7,11 @@ import { type NumericSetting, readSetting, settingProblems } from '../../core/gv
 import type { GvuConfig } from '../../../workers/engineApi.ts';
 
 export type TrainConfig = Pick<GvuConfig,
-  'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'beta' | 'clipEps' | 'innerUpdates' | 'teacher' | 'rewardVariant' | 'promptSampling' | 'evalEvery'>;
+  'steps' | 'promptsPerStep' | 'groupSize' | 'lr' | 'beta' | 'clipEps' | 'innerUpdates' | 'advantage' | 'deadZone' | 'teacher' | 'rewardVariant' |
+  'promptSampling' | 'evalEvery'>;
 
 /** The numeric fields of the Train view, in the order they are shown. */
-export const TRAIN_NUMBER_FIELDS = ['steps', 'promptsPerStep', 'groupSize', 'lr', 'beta', 'clipEps', 'innerUpdates', 'evalEvery'] as const satisfies readonly (keyof TrainConfig & NumericSetting)[];
+export const TRAIN_NUMBER_FIELDS = ['steps', 'promptsPerStep', 'groupSize', 'lr', 'beta', 'clipEps', 'innerUpdates', 'deadZone', 'evalEvery'] as const satisfies readonly (keyof TrainConfig & NumericSetting)[];
 export type TrainNumberField = (typeof TRAIN_NUMBER_FIELDS)[number];
 
 /** A change from the form: numbers may come as the field's text. */
@@ -37,12 +38,13 @@ export function patchTrainConfig(config: TrainConfig, problems: TrainProblems, p
   return { config: nextConfig as TrainConfig, problems: nextProblems };
 }
 
-/** The Train view's fields of a named configuration (the rest of it is the trainer's defaults, which both presets keep). */
+/** The Train view's fields of a named configuration (the rest of it, sampling and the adapter's shape, is the trainer's defaults, which both presets keep). */
 export function presetPatch(name: GvuPresetName): Omit<TrainConfig, 'evalEvery'> {
   const c = GVU_PRESETS[name].config;
   return {
     steps: c.steps, promptsPerStep: c.promptsPerStep, groupSize: c.groupSize, lr: c.lr, beta: c.beta, clipEps: c.clipEps,
-    innerUpdates: c.innerUpdates, teacher: c.teacher, rewardVariant: c.rewardVariant, promptSampling: c.promptSampling,
+    innerUpdates: c.innerUpdates, advantage: c.advantage, deadZone: c.deadZone, teacher: c.teacher, rewardVariant: c.rewardVariant,
+    promptSampling: c.promptSampling,
   };
 }
 

@@ -33,7 +33,7 @@ export interface TrainPromptSource {
 
 export const TRAIN_DEFAULTS: TrainConfig = {
   steps: 20, promptsPerStep: 4, groupSize: 4, lr: 2e-4, beta: 0.03, clipEps: 0.2, innerUpdates: 2,
-  teacher: 'frozen', rewardVariant: 'geomean', promptSampling: 'uniform', evalEvery: 5,
+  advantage: 'std', deadZone: 0.05, teacher: 'frozen', rewardVariant: 'geomean', promptSampling: 'uniform', evalEvery: 5,
 };
 
 /** The default source: the shipped train set, which the worker already holds. */

@@ -4,6 +4,7 @@
 import { useShallow } from 'zustand/react/shallow';
 import type { CompareGrid } from '../../../workers/engineApi.ts';
 import { adapterOrigin } from '../adapterOrigin.ts';
+import { ADVANTAGE_MODES, type AdvantageMode } from '../../core/gvu/advantages.ts';
 import { REWARD_VARIANTS } from '../../core/gvu/reward.ts';
 import { TRAIN_SETTING_RULES } from '../../core/gvu/trainSettings.ts';
 import { formatProblem } from '../../core/io/promptSet.ts';
@@ -45,8 +46,13 @@ const FIELDS: { k: TrainNumberField; label: string; step: number }[] = [
   { k: 'beta', label: 'β (KL)', step: 0.01 },
   { k: 'clipEps', label: 'Clip ε', step: 0.05 },
   { k: 'innerUpdates', label: 'Inner updates', step: 1 },
+  { k: 'deadZone', label: 'Dead zone', step: 0.01 },
   { k: 'evalEvery', label: 'Validate every', step: 1 },
 ];
+
+const ADVANTAGE_LABELS: Record<AdvantageMode, string> = {
+  std: 'std (GRPO)', no_std: 'no std (Dr. GRPO)', dead_zone: 'std, dead zone', rank: 'rank',
+};
 
 // The field label's bold would make a sentence in a narrow column hard to read.
 const PROBLEM_TEXT = { fontWeight: 400, fontSize: '0.8rem', lineHeight: 1.35 } as const;
@@ -95,6 +101,12 @@ function TrainSettings() {
             onChange={(e) => set({ promptSampling: e.target.value as TrainConfig['promptSampling'] })}>
             <option value="uniform">uniform</option>
             <option value="by_tag">by category</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Advantages</span>
+          <select value={config.advantage} data-testid="train-advantage" onChange={(e) => set({ advantage: e.target.value as TrainConfig['advantage'] })}>
+            {ADVANTAGE_MODES.map((m) => <option key={m} value={m}>{ADVANTAGE_LABELS[m]}</option>)}
           </select>
         </label>
         <label className="field">

@@ -5,17 +5,20 @@ import { GVU_DEFAULTS, checkGvuConfig, loraOf } from '../../../src/core/gvu/trai
 import { LORA_TARGETS } from '../../../src/core/model/lora.ts';
 
 describe('GvU presets', () => {
-  it('headline: the GvU row of RESULTS.md Part 2 (1500 x 16 x G 8, lr 3e-4, beta 0.1, frozen teacher, pool by tag)', () => {
+  it('headline: the best row of the issue-12 study (1500 x 16 x G 8, lr 3e-4, beta 0.1, frozen teacher, pool by tag, dead zone 0.05, generation-only)', () => {
     expect(GVU_PRESETS.headline.config).toMatchObject({
       steps: 1500, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 3e-4, beta: 0.1, clipEps: 0.2,
-      teacher: 'frozen', promptSampling: 'by_tag', advantage: 'std', adapterScope: 'shared', reward: 'intrinsic',
+      teacher: 'frozen', promptSampling: 'by_tag', advantage: 'dead_zone', deadZone: 0.05, adapterScope: 'generation', reward: 'intrinsic',
       temperature: 1, minP: 0.03, cfgScale: 1, loraRank: 8, loraAlpha: 32, loraTargets: 'all',
     });
   });
 
   it('paper: policy teacher, G 2, beta 0.03, one update, r 8 / alpha 32 on every linear incl. the text head, T 1, min-p 0.03, no CFG', () => {
     const p = GVU_PRESETS.paper.config;
-    expect(p).toMatchObject({ teacher: 'policy', groupSize: 2, beta: 0.03, innerUpdates: 1, temperature: 1, minP: 0.03, topK: 0, topP: 1, cfgScale: 1, loraRank: 8, loraAlpha: 32 });
+    expect(p).toMatchObject({
+      teacher: 'policy', groupSize: 2, beta: 0.03, innerUpdates: 1, temperature: 1, minP: 0.03, topK: 0, topP: 1, cfgScale: 1, loraRank: 8, loraAlpha: 32,
+      advantage: 'std', adapterScope: 'shared',
+    });
     expect(p.promptsPerStep * p.groupSize).toBe(GVU_PRESETS.headline.config.promptsPerStep * GVU_PRESETS.headline.config.groupSize);
     const lora = loraOf({ ...GVU_DEFAULTS, ...p });
     expect(lora.targets).toEqual([...LORA_TARGETS]);
