@@ -53,6 +53,7 @@ export const STUDY_FLAGS = {
   probePerFamily: flag.integer(100, 'items per family of the fine-grained probe (seed 5)', { min: 1 }),
   note: flag.string('', 'TEXT', 'written into the JSON as budget.note (say when a run is a reduced-budget pilot)'),
   workers: flag.integer(1, 'runs trained at once, each in its own process with one ORT thread (2 on a 2-core machine)', { min: 1 }),
+  finished: flag.boolean(false, 'train nothing: gather only the seeds each row has finished (an interim table while runs train; each row gives its seeds)'),
 } as const;
 type StudyConfig = FlagValues<typeof STUDY_FLAGS>;
 
@@ -65,6 +66,7 @@ interface Measured {
   rollout_pass_last100: number | null;
   minutes: number | null;
   steps_done: number;
+  seed: number;
 }
 
 export async function studyCommand(argv: string[]): Promise<void> {
@@ -84,9 +86,13 @@ export async function studyCommand(argv: string[]): Promise<void> {
 const runDir = (o: StudyConfig, row: StudyRow, seed: number) => join(o.out, `${trainingRowOf(row)}-s${seed}`);
 
 async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: Weights, test: Spec[], seen: Spec[], seenTotal: number): Promise<void> {
-  const rows = o.rows.map(studyRow);
-  const pending = rows.filter((r) => !r.sameRunAs).flatMap((row) => o.seeds.map((seed) => ({ row, seed, run: trainingConfig(o, row, seed) })))
-    .filter((j) => !existsSync(join(j.run.out, 'adapter', ADAPTER_CONFIG_FILE)));
+  const isTrained = (row: StudyRow, seed: number) => existsSync(join(runDir(o, row, seed), 'adapter', ADAPTER_CONFIG_FILE));
+  // --finished: each row keeps the seeds whose run has finished; a row with none is left out.
+  const seedsOf = new Map(o.rows.map((name) => [name, o.finished ? o.seeds.filter((s) => isTrained(studyRow(name), s)) : o.seeds]));
+  const rows = o.rows.map(studyRow).filter((r) => seedsOf.get(r.name)!.length > 0);
+  for (const name of o.rows.filter((n) => !seedsOf.get(n)!.length)) console.log(`== ${name}: no finished seed, left out`);
+  const pending = o.finished ? [] : rows.filter((r) => !r.sameRunAs).flatMap((row) => o.seeds.map((seed) => ({ row, seed, run: trainingConfig(o, row, seed) })))
+    .filter((j) => !isTrained(j.row, j.seed));
   if (o.workers > 1) await trainInProcesses(o, pending);
   else {
     for (const { row, seed, run } of pending) {
@@ -116,7 +122,7 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
   for (const row of rows) {
     measured[row.name] = [];
     const scope = row.settings.adapterScope ?? 'shared';
-    for (const seed of o.seeds) {
+    for (const seed of seedsOf.get(row.name)!) {
       const dir = runDir(o, row, seed);
       const adapter = loadAdapter(join(dir, 'adapter'), cfg);
       console.log(`== measuring ${row.name} seed ${seed}`);
@@ -132,7 +138,7 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
       measured[row.name].push({
         test: { ...testEval, understanding: understandingFrom.understanding, understanding_per_edit: understandingFrom.understanding_per_edit },
         seen: seenEval, probe, kl_last100: meanOf('kl'), rollout_pass_last100: meanOf('judgePass'),
-        minutes: loggedMinutes(log), steps_done: log.at(-1)?.step ?? 0,
+        minutes: loggedMinutes(log), steps_done: log.at(-1)?.step ?? 0, seed,
       });
     }
   }
@@ -141,7 +147,7 @@ async function runStudy(o: StudyConfig, argv: string[], cfg: ModelConfig, base: 
   writeFileSync(o.results, JSON.stringify(result, null, 2) + '\n');
   const table = o.results.replace(/\.json$/, '') + '.md';
   writeFileSync(table, studyMarkdown(result));
-  const trained = rows.filter((r) => !r.sameRunAs).map((r) => [r.name, o.seeds.map((seed) => runDir(o, r, seed))] as const);
+  const trained = rows.filter((r) => !r.sameRunAs).map((r) => [r.name, seedsOf.get(r.name)!.map((seed) => runDir(o, r, seed))] as const);
   writeStudyPlots(join(dirname(o.results), 'plots'), Object.fromEntries(trained), o.steps);
   console.log(`wrote ${o.results}, ${table} and plots/study-*.svg beside them`);
   console.log(JSON.stringify({ base: result.base.overall, best: result.best_rule, gvu: result.gvu, judge: result.judge_reward_control?.overall }, null, 2));
@@ -229,6 +235,7 @@ function rowSummary(row: StudyRow, ms: readonly Measured[], base: { test: Policy
     settings: { ...STUDY_BASE, ...row.settings },
     trained_as: trainingRowOf(row),
     seeds: ms.length,
+    seed_ids: ms.map((m) => m.seed),
     overall: mean(overall),
     overall_std: sd(overall),
     per_seed_overall: overall,
@@ -276,6 +283,8 @@ function studyTable(
     budget: {
       steps_per_run: o.steps, images_per_step: o.promptsPerStep * o.groupSize, full_budget_steps: GVU_PRESETS.headline.config.steps,
       full_budget_images_per_step: headlineImages, pilot: o.steps < GVU_PRESETS.headline.config.steps || o.seeds.length < 3, note: o.note,
+      interim: o.finished, // rows may have fewer seeds than asked: each row's `seeds` says
+
     },
     minutes_per_run: minutes.length ? mean(minutes) : null,
     eval: {

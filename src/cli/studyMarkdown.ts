@@ -5,6 +5,7 @@
 export interface StudyRowNumbers {
   readonly what: string;
   readonly seeds: number;
+  readonly seed_ids?: readonly number[];
   readonly overall: number;
   readonly overall_std: number | null;
   readonly relative_gain: number;
@@ -18,7 +19,7 @@ export interface StudyRowNumbers {
 }
 
 export interface StudyNumbers {
-  readonly budget: { readonly steps_per_run: number; readonly images_per_step: number; readonly pilot: boolean };
+  readonly budget: { readonly steps_per_run: number; readonly images_per_step: number; readonly pilot: boolean; readonly interim?: boolean };
   readonly base: {
     readonly overall: number; readonly seen_overall: number; readonly understanding: number;
     readonly relation_edits: number; readonly probe: number; readonly reward_judge_auc: number;
@@ -47,7 +48,7 @@ export function studyMarkdown(r: StudyNumbers): string {
     );
   }
   const scope = `${r.budget.steps_per_run} steps x ${r.budget.images_per_step} images per run${r.budget.pilot ? ' (pilot, not the bar)' : ''}`;
-  lines.push(`Budget: ${scope}.`, '');
+  lines.push(`Budget: ${scope}.${r.budget.interim ? ' Interim table: runs still training are left out, so rows give the seeds they have.' : ''}`, '');
   lines.push('| row | what | seeds | test (unseen) | gain | seen (pool slice) | understanding | relation edits | probe | KL/token | reward-judge AUC |');
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|');
   const b = r.base;
@@ -55,7 +56,8 @@ export function studyMarkdown(r: StudyNumbers): string {
   for (const [name, x] of Object.entries(r.rows)) {
     const test = x.overall_std === null ? f3(x.overall) : `${f3(x.overall)} ± ${f3(x.overall_std)}`;
     const partial = x.steps_done < r.budget.steps_per_run ? ` (${x.steps_done} of ${r.budget.steps_per_run} steps)` : '';
-    lines.push(`| \`${name}\` | ${x.what}${partial} | ${x.seeds} | ${test} | ${pct(x.relative_gain)} | ${f3(x.seen_overall)} | ${f3(x.understanding)} | `
+    const seeds = r.budget.interim && x.seed_ids ? `${x.seeds} (${x.seed_ids.join(', ')})` : `${x.seeds}`;
+    lines.push(`| \`${name}\` | ${x.what}${partial} | ${seeds} | ${test} | ${pct(x.relative_gain)} | ${f3(x.seen_overall)} | ${f3(x.understanding)} | `
       + `${f3(x.relation_edits)} | ${f3(x.probe)} | ${kl(x.kl_last100)} | ${Number.isFinite(x.reward_judge_auc) ? x.reward_judge_auc.toFixed(2) : '-'} |`);
   }
   return lines.join('\n') + '\n';

@@ -63,6 +63,14 @@ describe('gvu study', () => {
     expect(readdirSync(join(out, 'gvu-s0')).filter((f) => f.startsWith('eval-test')).sort()).toEqual([
       'eval-test-test.jsonl-s1-g1-r1.json', 'eval-test-test.jsonl-s1-g2-r1.json',
     ]);
+    // --finished: an interim table of what has finished; nothing trains, a row with no finished seed is left out.
+    await studyCommand([...argv.filter((a) => !a.startsWith('--rows') && !a.startsWith('--seeds')), '--rows=gvu,gen_only,judge_gvu,no_std', '--seeds=0,1', '--finished']);
+    expect(readdirSync(out).filter((f) => !f.startsWith('base-')).sort()).toEqual(['gvu-s0', 'judge_gvu-s0']);
+    const interim = JSON.parse(readFileSync(results, 'utf8'));
+    expect(interim.budget.interim).toBe(true);
+    expect(Object.keys(interim.rows)).toEqual(['gvu', 'gen_only', 'judge_gvu']);
+    expect(interim.rows.gvu).toMatchObject({ seeds: 1, seed_ids: [0], per_seed_overall: gvu.per_seed_overall });
+    expect(readFileSync(join(dir, 'gvu.md'), 'utf8')).toContain(`| \`gvu\` | ${gvu.what} | 1 (0) |`);
   }, 120_000);
 
   it('--workers=2 trains the runs in two processes with one ORT thread each, then measures them as one process would', async () => {
