@@ -20,9 +20,9 @@ export interface StudyRow {
 }
 
 const GVU_ROWS: readonly StudyRow[] = [
-  { name: 'gvu', what: 'headline: std advantages, shared backbone, frozen teacher', settings: {} },
+  { name: 'gvu', what: 'the first headline: std advantages, shared backbone, frozen teacher', settings: {} },
   {
-    name: 'gen_only', what: 'headline adapter acting on generation sequences only: understanding keeps the base weights',
+    name: 'gen_only', what: 'gvu adapter acting on generation sequences only: understanding keeps the base weights',
     settings: { adapterScope: 'generation' }, sameRunAs: 'gvu',
   },
   { name: 'no_std', what: 'Dr. GRPO advantages (R - mean, no std)', settings: { advantage: 'no_std' } },

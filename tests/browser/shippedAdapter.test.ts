@@ -14,7 +14,8 @@ let app: BrowserApp;
 usePlayground('/?view=train', (a) => (app = a));
 
 const DIR = 'public/adapters/gvu-headline';
-const card = JSON.parse(readFileSync(`${DIR}/card.json`, 'utf8')) as { name: string };
+const card = JSON.parse(readFileSync(`${DIR}/card.json`, 'utf8')) as { name: string; test_shapeseval: { base: number; adapter: number } };
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`; // as the card line shows them (tests/ui/store/shippedAdapter.test.ts ties them to gvu.json)
 const testSpecs = parsePromptSet(readFileSync('public/data/prompts/test.jsonl', 'utf8'), 'test.jsonl').rows.flatMap((r) => (r.spec ? [r.spec] : []));
 const categories = new Set(testSpecs.map((s) => s.tag));
 
@@ -25,7 +26,8 @@ test('one click loads the headline adapter and draws base vs adapter on the test
     .catch((err: unknown) => { throw new Error(`${String(err)}${recentLogs(app)}`); });
   expect(await page.getByTestId('shipped-error').count()).toBe(0);
   expect(await page.getByTestId('adapter-summary').innerText()).toBe(`LoRA r=8, α=32, 76,440 parameters, shipped: ${card.name}.`);
-  expect(await page.getByTestId('shipped-card').innerText()).toMatch(/test ShapesEval 58\.2% base → 63\.9% with the adapter/);
+  expect(await page.getByTestId('shipped-card').innerText())
+    .toContain(`test ShapesEval ${pct(card.test_shapeseval.base)} base → ${pct(card.test_shapeseval.adapter)} with the adapter`);
 
   // The grid: one test prompt per category, 4 seeds, base and adapter images, and the judge's counts.
   const prompts = await page.locator('[data-testid="compare-grid"] .compare-prompt').allInnerTexts();

@@ -11,13 +11,17 @@ const DIR = 'public/adapters/gvu-headline';
 const testSpecs = parsePromptSet(readFileSync('public/data/prompts/test.jsonl', 'utf8'), 'test.jsonl').rows.flatMap((r) => (r.spec ? [r.spec] : []));
 
 describe('shipped headline adapter', () => {
-  test('its card gives the command and the test ShapesEval that docs/results/gvu.json measured for its seed', () => {
+  test('its card gives the command, the test ShapesEval and the understanding that docs/results/gvu.json measured for its seed', () => {
     const card = JSON.parse(readFileSync(`${DIR}/card.json`, 'utf8'));
     const gvu = JSON.parse(readFileSync('docs/results/gvu.json', 'utf8'));
-    expect(card.command).toBe('npm run gvu -- study --rows=gvu --seeds=0');
+    expect(card.command).toBe('npm run gvu -- study --rows=dead_zone,dead_zone_gen_only --seeds=0');
+    expect(gvu.gvu.row).toBe('dead_zone_gen_only'); // the table's best row, which the headline preset trains
     expect(gvu.budget).toMatchObject({ steps_per_run: 1500, images_per_step: 128, pilot: false });
     expect(card.test_shapeseval.base).toBeCloseTo(gvu.base.overall, 4);
-    expect(card.test_shapeseval.adapter).toBeCloseTo(gvu.rows.gvu.per_seed_overall[0], 4); // seed 0 of the row
+    const row = gvu.rows.dead_zone_gen_only;
+    expect(row.seed_ids[0]).toBe(0);
+    expect(card.test_shapeseval.adapter).toBeCloseTo(row.per_seed_overall[0], 4); // seed 0 of the row
+    expect(card.understanding.adapter).toBeCloseTo(row.understanding, 4); // generation-only: the base's
   });
 
   test('its files decode as a LoRA of the shipped model, every tensor finite', () => {
