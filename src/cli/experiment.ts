@@ -10,6 +10,7 @@ import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { Weights } from '../core/model/weights.ts';
 import type { Spec } from '../core/world/index.ts';
+import { FIRST_HEADLINE_METHOD } from '../core/gvu/presets.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { type PolicyEval, evaluatePolicy } from './evaluate.ts';
 import { loadModel } from './modelFiles.ts';
@@ -76,7 +77,7 @@ async function runExperiment(o: ExperimentConfig, argv: string[], cfg: ModelConf
     if (existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) continue;
     console.log(`\n== training ${r.name}`);
     await runTraining({
-      ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
+      ...TRAIN_CLI_DEFAULTS, ...FIRST_HEADLINE_METHOD, model: o.model, out: dir, steps: o.steps, promptsPerStep: o.promptsPerStep, groupSize: o.groupSize,
       lr: o.lr, beta: o.beta, evalEvery: o.evalEvery, checkpointEvery: o.checkpointEvery, snapshotEvery: o.snapshotEvery, prompts: o.prompts, promptSampling: o.promptSampling, seed: r.seed, ...r.overrides,
     });
   }

@@ -6,11 +6,11 @@
 // Placement: with a frozen teacher, training never runs the understanding branch through the
 // adapter, so the shared and generation-only placements train the same adapter (same seed, same
 // steps); `sameRunAs` reuses that run and only the measurement differs.
-import { GVU_PRESETS, type PresetConfig } from '../core/gvu/presets.ts';
+import { FIRST_HEADLINE_METHOD, GVU_PRESETS, type PresetConfig } from '../core/gvu/presets.ts';
 import type { GvuConfig } from '../core/gvu/trainer.ts';
 
 /** What every row changes: fixed here, so the rows keep their meaning when the headline preset moves. */
-export const STUDY_BASE: PresetConfig = { ...GVU_PRESETS.headline.config, advantage: 'std', deadZone: 0, adapterScope: 'shared' };
+export const STUDY_BASE: PresetConfig = { ...GVU_PRESETS.headline.config, ...FIRST_HEADLINE_METHOD };
 
 export interface StudyRow {
   readonly name: string;

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sampleAndJudge } from '../core/eval/generationScore.ts';
 import { GVU_SAMPLING, releaseGenerationSessions } from '../core/gvu/sampling.ts';
+import { FIRST_HEADLINE_METHOD } from '../core/gvu/presets.ts';
 import { ADAPTER_CONFIG_FILE } from '../core/model/adapter.ts';
 import type { ModelConfig } from '../core/model/config.ts';
 import type { LoraConfig } from '../core/model/lora.ts';
@@ -86,7 +87,7 @@ async function runTransfer(o: FlagValues<typeof TRANSFER_FLAGS>, argv: string[],
       writeFileSync(prompts, promptSetJsonl(trained));
       if (!existsSync(join(dir, 'adapter', ADAPTER_CONFIG_FILE))) {
         await runTraining({
-          ...TRAIN_CLI_DEFAULTS, model: o.model, out: dir, prompts, steps: o.steps, lr: o.lr, beta: o.beta,
+          ...TRAIN_CLI_DEFAULTS, ...FIRST_HEADLINE_METHOD, model: o.model, out: dir, prompts, steps: o.steps, lr: o.lr, beta: o.beta,
           reward: o.reward, seed: o.seed, promptsPerStep: perStep, evalEvery: 0, promptSampling: 'uniform', // as measured, before by_tag was the default
         });
       }

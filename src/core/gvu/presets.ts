@@ -23,6 +23,12 @@ export interface GvuPreset {
   readonly config: PresetConfig;
 }
 
+/**
+ * The advantages and placement of the first headline, which the earlier studies ran (experiment,
+ * transfer, the issue-12 study's rows): they pin it so their committed numbers stay reproducible.
+ */
+export const FIRST_HEADLINE_METHOD = { advantage: 'std', deadZone: 0, adapterScope: 'shared' } as const satisfies Partial<PresetConfig>;
+
 const HEADLINE: PresetConfig = {
   steps: 1500, promptsPerStep: 16, groupSize: 8, innerUpdates: 2, lr: 3e-4, beta: 0.1, clipEps: 0.2,
   temperature: 1, topK: 0, topP: 1, minP: 0.03, cfgScale: 1,
@@ -41,8 +47,7 @@ export const GVU_PRESETS = {
     label: 'Paper-faithful',
     why: 'the official code: policy as teacher, G 2, beta 0.03, one update per rollout, LoRA on every linear incl. the text head',
     config: {
-      ...HEADLINE, teacher: 'policy', groupSize: 2, promptsPerStep: 64, beta: 0.03, innerUpdates: 1,
-      advantage: 'std', deadZone: 0, adapterScope: 'shared',
+      ...HEADLINE, ...FIRST_HEADLINE_METHOD, teacher: 'policy', groupSize: 2, promptsPerStep: 64, beta: 0.03, innerUpdates: 1,
     },
   },
 } as const satisfies Record<string, GvuPreset>;
