@@ -284,7 +284,6 @@ function studyTable(
       steps_per_run: o.steps, images_per_step: o.promptsPerStep * o.groupSize, full_budget_steps: GVU_PRESETS.headline.config.steps,
       full_budget_images_per_step: headlineImages, pilot: o.steps < GVU_PRESETS.headline.config.steps || o.seeds.length < 3, note: o.note,
       interim: o.finished, // rows may have fewer seeds than asked: each row's `seeds` says
-
     },
     minutes_per_run: minutes.length ? mean(minutes) : null,
     eval: {

@@ -1,8 +1,8 @@
 // The rows of issue 12's study: each a GvU configuration as settings over STUDY_BASE (the headline
 // preset as the study began: std advantages, shared placement), and where the adapter acts in the
-// model that is measured. Every GvU row has a judge twin (`judge_` +
-// its name): the same settings with the judge as the reward, so "how much of a perfect verifier's
-// gain" compares two runs that differ in the reward alone.
+// model that is measured. Every GvU row has a judge twin (`judge_` + its name): the same settings
+// with the judge as the reward, so "how much of a perfect verifier's gain" compares two runs that
+// differ in the reward alone.
 // Placement: with a frozen teacher, training never runs the understanding branch through the
 // adapter, so the shared and generation-only placements train the same adapter (same seed, same
 // steps); `sameRunAs` reuses that run and only the measurement differs.

@@ -38,7 +38,11 @@ export function patchTrainConfig(config: TrainConfig, problems: TrainProblems, p
   return { config: nextConfig as TrainConfig, problems: nextProblems };
 }
 
-/** The Train view's fields of a named configuration (the rest of it, sampling and the adapter's shape, is the trainer's defaults, which both presets keep). */
+/**
+ * The Train view's fields of a named configuration. The rest of it (sampling, the adapter's shape)
+ * is the trainer's defaults, which both presets keep; the adapter's placement is the teacher choice
+ * in the playground (a frozen-base teacher reads with the base weights).
+ */
 export function presetPatch(name: GvuPresetName): Omit<TrainConfig, 'evalEvery'> {
   const c = GVU_PRESETS[name].config;
   return {
