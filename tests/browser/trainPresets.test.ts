@@ -28,4 +28,8 @@ test('the paper-faithful and headline presets set every run field and leave noth
   expect(await fields()).toEqual({ steps: '1500', promptsPerStep: '16', groupSize: '8', lr: '0.0003', beta: '0.1', innerUpdates: '2', deadZone: '0.05', promptSampling: 'by_tag', advantage: 'dead_zone' });
   expect(await page.locator('label.field', { hasText: 'Teacher' }).locator('select').inputValue()).toBe('frozen');
   expect(await page.getByTestId('train-start').isDisabled()).toBe(false);
+  // The dead zone is editable only with dead-zone advantages.
+  expect(await page.getByTestId('train-deadZone').isDisabled()).toBe(false);
+  await page.getByTestId('train-advantage').selectOption('rank');
+  expect(await page.getByTestId('train-deadZone').isDisabled()).toBe(true);
 });

@@ -63,12 +63,14 @@ function NumberField({ k, label, step }: { k: TrainNumberField; label: string; s
   const value = useStore((s) => s.trainConfig[k]);
   const problem = useStore((s) => s.trainProblems[k] ?? null);
   const set = useStore((s) => s.setTrainConfig);
+  // The dead zone only acts with dead-zone advantages; greyed out otherwise, its value kept.
+  const unused = useStore((s) => k === 'deadZone' && s.trainConfig.advantage !== 'dead_zone');
   const { min, max } = TRAIN_SETTING_RULES[k];
   return (
     <label className="field">
       <span>{label}</span>
       <input type="number" value={Number.isNaN(value) ? '' : value} step={step} min={min} max={Number.isFinite(max) ? max : undefined}
-        data-testid={`train-${k}`} aria-invalid={Boolean(problem)} aria-describedby={`train-${k}-problem`}
+        disabled={unused} title={unused ? 'used by the "std, dead zone" advantages only' : undefined} data-testid={`train-${k}`} aria-invalid={Boolean(problem)} aria-describedby={`train-${k}-problem`}
         style={problem ? INVALID_INPUT : undefined} onChange={(e) => set({ [k]: e.target.value })} />
       {problem && <span id={`train-${k}-problem`} className="inline-error" style={PROBLEM_TEXT} role="alert" data-testid={`train-${k}-problem`}>{problem}</span>}
     </label>
