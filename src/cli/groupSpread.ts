@@ -22,7 +22,7 @@ import type { Spec } from '../core/world/spec.ts';
 import { loadAdapter } from './adapterFiles.ts';
 import { createGenerationSessions } from './generationSessions.ts';
 import { loadModel } from './modelFiles.ts';
-import { loadPromptSet } from './promptSets.ts';
+import { everyKth, loadPromptSet } from './promptSets.ts';
 
 const G = 8;
 const DEAD_ZONE = 0.05;
@@ -67,8 +67,7 @@ async function policyGroups(cfg: ModelConfig, weights: Weights, scorer: ModelSes
 async function main(out = 'docs/results/group-spread.json', policies: string[] = ['base=base']): Promise<void> {
   const { cfg, weights: base } = loadModel('public/models/tiny-umm');
   const pool = loadPromptSet('pool');
-  const k = Math.max(1, Math.floor(pool.length / SEEN_PROMPTS));
-  const specs = pool.filter((_, i) => i % k === 0).slice(0, SEEN_PROMPTS);
+  const { slice: specs, k } = everyKth(pool, SEEN_PROMPTS);
   const scorer = await createNodeSession(serializeModel(freezeInputs(buildUnderstandingScoreGraph(cfg), base)), { frozen: base });
   const byPolicy: Record<string, unknown> = {};
   for (const arg of policies) {

@@ -20,3 +20,9 @@ export function loadPromptSet(name: 'train' | 'val' | 'test' | string): Spec[] {
 }
 
 export const loadPromptSets = () => ({ train: loadPromptSet('train'), val: loadPromptSet('val'), test: loadPromptSet('test') });
+
+/** `n` prompts spread evenly over a set (every k-th, k = set size / n): the study's "seen" slice of the RL pool. */
+export function everyKth<T>(set: readonly T[], n: number): { slice: T[]; k: number } {
+  const k = Math.max(1, Math.floor(set.length / n));
+  return { slice: set.filter((_, i) => i % k === 0).slice(0, n), k };
+}

@@ -26,7 +26,7 @@ import { type FlagValues, flag, parseFlags } from './flags.ts';
 import { GVU_FLAGS } from './gvuFlags.ts';
 import { loadModel } from './modelFiles.ts';
 import { withOutputDir } from './outputDir.ts';
-import { loadPromptSet } from './promptSets.ts';
+import { everyKth, loadPromptSet } from './promptSets.ts';
 import { loggedMinutes, readRunLog } from './runLog.ts';
 import { studyMarkdown } from './studyMarkdown.ts';
 import { writeStudyPlots } from './studyPlots.ts';
@@ -74,8 +74,7 @@ export async function studyCommand(argv: string[]): Promise<void> {
   const { cfg, weights } = loadModel(o.model);
   const test = loadPromptSet(o.test);
   const pool = loadPromptSet(o.prompts);
-  const k = Math.max(1, Math.floor(pool.length / o.seenPrompts));
-  const seen = pool.filter((_, i) => i % k === 0).slice(0, o.seenPrompts);
+  const { slice: seen } = everyKth(pool, o.seenPrompts);
   for (const name of o.rows) {
     const from = trainingRowOf(studyRow(name));
     if (from !== name && !o.rows.includes(from)) throw new InputError(`--rows: ${name} measures the adapters of ${from}; add ${from} to --rows`);
